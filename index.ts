@@ -1,0 +1,2 @@
+/** The package root: everything that runs anywhere (no I/O, no `node:` imports). */
+export { DiscordGatewayError } from './codec/errors.js';
