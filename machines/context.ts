@@ -1,0 +1,113 @@
+/**
+ * The machine's context and input. The context is small and JSON-safe (no class instances,
+ * no sockets, no timers, never the token), so a persisted snapshot can resume a session later.
+ */
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
+import type { IdentifyData } from './events.js';
+import { seedRandom } from './random.js';
+import { DEFAULT_RATE_LIMIT, type RateLimitPolicy } from './rate-limit.js';
+import { DEFAULT_TIMEOUTS, type TimeoutPolicy } from './timers.js';
+import type { GatewayPayload } from '../codec/encoding/payload.js';
+
+/** Everything that tunes the machine; each part has a default. */
+export interface GatewayPolicies {
+  readonly backoff: BackoffPolicy;
+  readonly rateLimit: RateLimitPolicy;
+  readonly timeouts: TimeoutPolicy;
+}
+
+/** How the machine is started. */
+export interface GatewayInput {
+  /** The gateway URL with its query (`v`, `encoding`, `compress`). */
+  readonly url: string;
+  /**
+   * IDENTIFY data without the token. Given: the machine identifies or resumes by itself after
+   * HELLO. Absent: it waits for `user.identify` / `user.resume` (the seed's manual style).
+   */
+  readonly identify?: IdentifyData | null;
+  /** Seed for the jitter generator; pass 32 random bits (e.g. from `crypto.getRandomValues`). */
+  readonly seed: number;
+  /** Overrides for the default policies. */
+  readonly policies?: {
+    readonly backoff?: Partial<BackoffPolicy>;
+    readonly rateLimit?: Partial<RateLimitPolicy>;
+    readonly timeouts?: Partial<TimeoutPolicy>;
+  };
+}
+
+/** Why the last connection ended, as far as the machine knows. */
+export interface CloseInfo {
+  readonly code: number | null;
+  readonly reason: string;
+}
+
+/** A user payload waiting for a rate-limit slot. */
+export interface QueuedPayload {
+  readonly id: number;
+  readonly payload: GatewayPayload;
+}
+
+/** What to do once the close handshake we started has finished. */
+export type AfterClose = 'stop' | 'reconnect' | 'reconnect-after-invalid-session';
+
+/** The machine's whole state besides its state value. */
+export interface GatewayContext {
+  readonly gatewayUrl: string;
+  readonly identify: IdentifyData | null;
+  readonly policies: GatewayPolicies;
+  /** The session this client can RESUME, if any. */
+  readonly sessionId: string | null;
+  /** READY's `resume_gateway_url` with our query; RESUME connects there. */
+  readonly resumeGatewayUrl: string | null;
+  /** The last dispatch sequence number seen in this session. */
+  readonly sequence: number | null;
+  readonly heartbeatIntervalMs: number | null;
+  /** Whether the last heartbeat we sent has been acknowledged. */
+  readonly heartbeatAcked: boolean;
+  readonly lastHeartbeatAt: number | null;
+  readonly latencyMs: number | null;
+  /** Reconnects since the last healthy session; the backoff exponent. */
+  readonly reconnectAttempt: number;
+  /** The delay chosen for the pending reconnect, in ms. */
+  readonly reconnectDelayMs: number | null;
+  /** Whether the backoff may reset: the session is ready but no heartbeat has been acked yet. */
+  readonly awaitingHealthyAck: boolean;
+  readonly afterClose: AfterClose;
+  readonly lastClose: CloseInfo | null;
+  /** Set in the `failed` state: the fatal close code and its meaning. */
+  readonly failure: { readonly code: number; readonly reason: string } | null;
+  /** The jitter generator's state. */
+  readonly random: number;
+  /** Send times inside the rate-limit window, oldest first. */
+  readonly sendLog: readonly number[];
+  readonly queue: readonly QueuedPayload[];
+}
+
+/** Builds the first context from the input. */
+export function createContext(input: GatewayInput): GatewayContext {
+  return {
+    gatewayUrl: input.url,
+    identify: input.identify ?? null,
+    policies: {
+      backoff: { ...DEFAULT_BACKOFF, ...input.policies?.backoff },
+      rateLimit: { ...DEFAULT_RATE_LIMIT, ...input.policies?.rateLimit },
+      timeouts: { ...DEFAULT_TIMEOUTS, ...input.policies?.timeouts },
+    },
+    sessionId: null,
+    resumeGatewayUrl: null,
+    sequence: null,
+    heartbeatIntervalMs: null,
+    heartbeatAcked: true,
+    lastHeartbeatAt: null,
+    latencyMs: null,
+    reconnectAttempt: 0,
+    reconnectDelayMs: null,
+    awaitingHealthyAck: false,
+    afterClose: 'reconnect',
+    lastClose: null,
+    failure: null,
+    random: seedRandom(input.seed),
+    sendLog: [],
+    queue: [],
+  };
+}
