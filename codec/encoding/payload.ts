@@ -1,0 +1,47 @@
+/**
+ * The gateway envelope `{op, d, s, t}` and its shape check. Owns only the envelope; what `d`
+ * holds for each opcode is the machine's business, and bytes are the encodings' business.
+ */
+import { PayloadDecodeError } from './errors.js';
+
+/**
+ * One gateway message as both encodings decode it: `op` is the opcode, `d` its data, and
+ * `s` / `t` the sequence number and event name (dispatches only; null or absent otherwise).
+ */
+export interface GatewayPayload {
+  op: number;
+  d: unknown;
+  s?: number | null;
+  t?: string | null;
+}
+
+/**
+ * Checks that a decoded value is a gateway envelope and returns it typed. Throws
+ * {@link PayloadDecodeError} `PAYLOAD_INVALID_SHAPE` for anything else.
+ */
+export function asGatewayPayload(value: unknown): GatewayPayload {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw shapeError('is not an object');
+  }
+  const payload = value as Record<string, unknown>;
+  const op = payload.op;
+  if (typeof op !== 'number' || !Number.isInteger(op)) {
+    throw shapeError('has no integer "op"');
+  }
+  const s = payload.s;
+  if (s !== undefined && s !== null && (typeof s !== 'number' || !Number.isInteger(s))) {
+    throw shapeError('has an "s" that is neither an integer nor null');
+  }
+  const t = payload.t;
+  if (t !== undefined && t !== null && typeof t !== 'string') {
+    throw shapeError('has a "t" that is neither a string nor null');
+  }
+  return payload as unknown as GatewayPayload;
+}
+
+function shapeError(fault: string): PayloadDecodeError {
+  return new PayloadDecodeError(
+    'PAYLOAD_INVALID_SHAPE',
+    `The gateway payload ${fault}; expected {op: integer, d, s?: integer | null, t?: string | null}.`,
+  );
+}
