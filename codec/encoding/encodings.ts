@@ -1,0 +1,51 @@
+/**
+ * The two gateway payload encodings behind one interface, chosen by the `encoding=` query
+ * parameter. Owns bytes <-> envelope; never compression, framing, or what an opcode means.
+ */
+import { decodeEtf } from './etf-decoder.js';
+import { encodeEtf } from './etf-encoder.js';
+import { decodeJson, encodeJson } from './json.js';
+import { asGatewayPayload, type GatewayPayload } from './payload.js';
+
+/**
+ * How gateway payloads travel as bytes. `binary` is the WebSocket opcode to send them with:
+ * false (text) for JSON, true (binary) for ETF. `decode` checks the envelope and throws
+ * PayloadDecodeError (or EtfDecodeError for malformed ETF); `encode` returns the message bytes.
+ */
+export interface PayloadEncoding {
+  readonly name: 'json' | 'etf';
+  readonly binary: boolean;
+  decode(data: Uint8Array): GatewayPayload;
+  encode(payload: GatewayPayload): Uint8Array;
+}
+
+const utf8 = new TextEncoder();
+
+/** `encoding=json`: UTF-8 JSON text, sent as text frames. */
+export const jsonEncoding: PayloadEncoding = Object.freeze({
+  name: 'json',
+  binary: false,
+  decode(data: Uint8Array): GatewayPayload {
+    return asGatewayPayload(decodeJson(data));
+  },
+  encode(payload: GatewayPayload): Uint8Array {
+    return utf8.encode(encodeJson(payload));
+  },
+} as const);
+
+/** `encoding=etf`: Erlang External Term Format, sent as binary frames. */
+export const etfEncoding: PayloadEncoding = Object.freeze({
+  name: 'etf',
+  binary: true,
+  decode(data: Uint8Array): GatewayPayload {
+    return asGatewayPayload(decodeEtf(data));
+  },
+  encode(payload: GatewayPayload): Uint8Array {
+    return encodeEtf(payload);
+  },
+} as const);
+
+/** The encoding for a gateway URL's `encoding=` value. */
+export function payloadEncoding(name: 'json' | 'etf'): PayloadEncoding {
+  return name === 'etf' ? etfEncoding : jsonEncoding;
+}
