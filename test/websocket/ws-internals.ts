@@ -1,6 +1,5 @@
 // Typed access to ws's Sender and Receiver (exported by ws's ESM entry, absent from @types/ws):
 // the real peer our frames are checked against.
-import type { Writable } from 'node:stream';
 import * as ws from 'ws';
 
 export interface FrameOptions {
@@ -20,7 +19,8 @@ export interface WsSender {
   close(code: number | undefined, reason: string | undefined, mask: boolean): void;
 }
 
-export interface WsReceiver extends Writable {
+export interface WsReceiver {
+  write(chunk: Buffer, callback: () => void): boolean;
   on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
   on(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
   on(event: 'conclude', listener: (code: number, reason: Buffer) => void): this;
