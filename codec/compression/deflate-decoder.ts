@@ -1,0 +1,379 @@
+/**
+ * DEFLATE (RFC 1951) block decoder for zlib-stream: decodes one sync-flushed segment at a time
+ * into an {@link InflateOutput} whose history is the window. Owns the bit reader and the
+ * Huffman tables; never sees the zlib header, WebSocket messages or buffering policy.
+ */
+import { CompressionError } from './errors.js';
+import {
+  CODE_LENGTH_ORDER,
+  DISTANCE_BASE,
+  DISTANCE_EXTRA,
+  fixedDistanceLengths,
+  fixedLiteralLengths,
+  LENGTH_BASE,
+  LENGTH_EXTRA,
+  MAX_DISTANCE_CODES,
+  MAX_LITERAL_CODES,
+} from './deflate-tables.js';
+import { decodeLongCode, HuffmanTable } from './huffman-table.js';
+import type { InflateOutput } from './inflate-output.js';
+
+// Root sizes trade table-building time per block against how often codes miss the root.
+const LITERAL_ROOT_BITS = 10;
+const DISTANCE_ROOT_BITS = 8;
+const CODE_LENGTH_ROOT_BITS = 7;
+// Below this length a byte loop beats copyWithin's call overhead.
+const COPY_WITHIN_MIN = 24;
+
+const FIXED_LITERAL = new HuffmanTable(LITERAL_ROOT_BITS, 288);
+FIXED_LITERAL.build(fixedLiteralLengths(), 0, 288);
+const FIXED_DISTANCE = new HuffmanTable(DISTANCE_ROOT_BITS, 32);
+FIXED_DISTANCE.build(fixedDistanceLengths(), 0, 32);
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Decodes DEFLATE blocks with a persistent window. The bit reader keeps at most 31 bits and
+ * reads past the segment's end only as zero padding, which is detected as truncation.
+ */
+export class DeflateDecoder {
+  private readonly output: InflateOutput;
+  private readonly literal = new HuffmanTable(LITERAL_ROOT_BITS, 288);
+  private readonly distance = new HuffmanTable(DISTANCE_ROOT_BITS, 32);
+  private readonly codeLength = new HuffmanTable(CODE_LENGTH_ROOT_BITS, 19);
+  private readonly lengths = new Uint8Array(MAX_LITERAL_CODES + MAX_DISTANCE_CODES);
+  private readonly codeLengthLengths = new Uint8Array(19);
+  private inp: Uint8Array = EMPTY;
+  private inPos = 0;
+  private end = 0;
+  private bitBuf = 0;
+  private bitCnt = 0;
+
+  constructor(output: InflateOutput) {
+    this.output = output;
+  }
+
+  /**
+   * Decodes the blocks of `input[start, end)` onto the output. The segment must end exactly
+   * after an empty stored block (what Z_SYNC_FLUSH emits); anything else is an error.
+   */
+  decodeSegment(input: Uint8Array, start: number, end: number): void {
+    this.inp = input;
+    this.inPos = start;
+    this.end = end;
+    this.bitBuf = 0;
+    this.bitCnt = 0;
+    try {
+      for (;;) {
+        this.refill();
+        const header = this.bitBuf & 7;
+        this.bitBuf >>>= 3;
+        this.bitCnt -= 3;
+        this.checkOverrun();
+        if (header & 1) {
+          throw new CompressionError(
+            'ZLIB_STREAM_ENDED',
+            'the server ended the zlib stream with a final block; zlib-stream stays open for the ' +
+              'whole connection, so reconnect with a new context',
+          );
+        }
+        const type = header >>> 1;
+        if (type === 0) {
+          if (this.storedBlock()) return;
+        } else if (type === 1) {
+          this.huffmanBlock(FIXED_LITERAL, FIXED_DISTANCE);
+        } else if (type === 2) {
+          this.readDynamicTables();
+          this.huffmanBlock(this.literal, this.distance);
+        } else {
+          this.fail('reserved block type');
+        }
+      }
+    } finally {
+      this.inp = EMPTY;
+    }
+  }
+
+  /** Copies a stored block; true if it was the empty block that ends the segment. */
+  private storedBlock(): boolean {
+    const pad = this.bitCnt & 7;
+    this.bitBuf >>>= pad;
+    this.bitCnt -= pad;
+    let p = this.inPos - (this.bitCnt >>> 3);
+    this.bitBuf = 0;
+    this.bitCnt = 0;
+    const inp = this.inp;
+    const end = this.end;
+    if (p + 4 > end) throw truncated();
+    const len = inp[p]! | (inp[p + 1]! << 8);
+    const nlen = inp[p + 2]! | (inp[p + 3]! << 8);
+    if ((len ^ 0xffff) !== nlen) throw badData('stored block length check failed');
+    p += 4;
+    if (p + len > end) throw truncated();
+    if (len !== 0) {
+      const output = this.output;
+      if (output.pos + len > output.limit()) output.reserve(len);
+      output.buf.set(inp.subarray(p, p + len), output.pos);
+      output.pos += len;
+    }
+    this.inPos = p + len;
+    return len === 0 && this.inPos === end;
+  }
+
+  /** Reads a dynamic block's code lengths and builds its literal/length and distance tables. */
+  private readDynamicTables(): void {
+    this.refill();
+    const header = this.bitBuf;
+    this.bitBuf >>>= 14;
+    this.bitCnt -= 14;
+    this.checkOverrun();
+    const nlit = (header & 31) + 257;
+    const ndist = ((header >>> 5) & 31) + 1;
+    const nclen = ((header >>> 10) & 15) + 4;
+    if (nlit > MAX_LITERAL_CODES || ndist > MAX_DISTANCE_CODES) this.fail('too many length or distance symbols');
+
+    const clLengths = this.codeLengthLengths;
+    clLengths.fill(0);
+    for (let i = 0; i < nclen; i++) {
+      if (this.bitCnt < 3) this.refill();
+      clLengths[CODE_LENGTH_ORDER[i]!] = this.bitBuf & 7;
+      this.bitBuf >>>= 3;
+      this.bitCnt -= 3;
+    }
+    this.checkOverrun();
+    const cl = this.codeLength;
+    cl.build(clLengths, 0, 19);
+    if (cl.left !== 0) this.fail('invalid code lengths set');
+
+    const lengths = this.lengths;
+    const total = nlit + ndist;
+    const root = cl.root;
+    let i = 0;
+    while (i < total) {
+      if (this.bitCnt < 14) this.refill();
+      const entry = root[this.bitBuf & 127]!;
+      if (entry === 0) this.fail('invalid code length code');
+      const used = entry & 15;
+      this.bitBuf >>>= used;
+      this.bitCnt -= used;
+      const sym = entry >>> 4;
+      if (sym < 16) {
+        lengths[i++] = sym;
+      } else {
+        let value = 0;
+        let repeat: number;
+        if (sym === 16) {
+          if (i === 0) this.fail('length repeat with no previous length');
+          value = lengths[i - 1]!;
+          repeat = 3 + (this.bitBuf & 3);
+          this.bitBuf >>>= 2;
+          this.bitCnt -= 2;
+        } else if (sym === 17) {
+          repeat = 3 + (this.bitBuf & 7);
+          this.bitBuf >>>= 3;
+          this.bitCnt -= 3;
+        } else {
+          repeat = 11 + (this.bitBuf & 127);
+          this.bitBuf >>>= 7;
+          this.bitCnt -= 7;
+        }
+        if (i + repeat > total) this.fail('code length repeat runs past the end');
+        lengths.fill(value, i, i + repeat);
+        i += repeat;
+      }
+      this.checkOverrun();
+    }
+    if (lengths[256] === 0) this.fail('missing end-of-block code');
+    const lit = this.literal;
+    lit.build(lengths, 0, nlit);
+    // Like zlib: only a single one-bit code may leave code space unused.
+    if (lit.left < 0 || (lit.left > 0 && lit.maxLength !== 1)) this.fail('invalid literal/length code');
+    const dist = this.distance;
+    dist.build(lengths, nlit, ndist);
+    if (dist.left < 0 || (dist.left > 0 && dist.maxLength > 1)) this.fail('invalid distance code');
+  }
+
+  /** The hot loop: decodes symbols until end-of-block. State lives in locals until it returns. */
+  private huffmanBlock(lit: HuffmanTable, dist: HuffmanTable): void {
+    const inp = this.inp;
+    const end = this.end;
+    const output = this.output;
+    const litRoot = lit.root;
+    const litMask = (1 << lit.rootBits) - 1;
+    const distRoot = dist.root;
+    const distMask = (1 << dist.rootBits) - 1;
+    let inPos = this.inPos;
+    let bitBuf = this.bitBuf;
+    let bitCnt = this.bitCnt;
+    let out = output.buf;
+    let outPos = output.pos;
+    let limit = output.limit();
+
+    for (;;) {
+      if (bitCnt < 24) {
+        if (inPos + 3 <= end) {
+          do {
+            bitBuf |= inp[inPos++]! << bitCnt;
+            bitCnt += 8;
+          } while (bitCnt < 24);
+        } else {
+          this.inPos = inPos;
+          this.bitBuf = bitBuf;
+          this.bitCnt = bitCnt;
+          this.refill();
+          inPos = this.inPos;
+          bitBuf = this.bitBuf;
+          bitCnt = this.bitCnt;
+        }
+      }
+      let entry = litRoot[bitBuf & litMask]!;
+      if (entry === 0) {
+        entry = decodeLongCode(lit, bitBuf);
+        if (entry < 0) this.failAt(inPos, bitCnt, 'invalid literal/length code');
+      }
+      let used = entry & 15;
+      bitBuf >>>= used;
+      bitCnt -= used;
+      let sym = entry >>> 4;
+      if (sym < 256) {
+        if (outPos >= limit) {
+          output.pos = outPos;
+          output.reserve(1);
+          out = output.buf;
+          outPos = output.pos;
+          limit = output.limit();
+        }
+        out[outPos++] = sym;
+        continue;
+      }
+      if (sym === 256) break;
+      sym -= 257;
+      if (sym >= 29) this.failAt(inPos, bitCnt, 'invalid literal/length symbol');
+      let len = LENGTH_BASE[sym]!;
+      const lenExtra = LENGTH_EXTRA[sym]!;
+      if (lenExtra !== 0) {
+        len += bitBuf & ((1 << lenExtra) - 1);
+        bitBuf >>>= lenExtra;
+        bitCnt -= lenExtra;
+      }
+
+      if (bitCnt < 24) {
+        if (inPos + 3 <= end) {
+          do {
+            bitBuf |= inp[inPos++]! << bitCnt;
+            bitCnt += 8;
+          } while (bitCnt < 24);
+        } else {
+          this.inPos = inPos;
+          this.bitBuf = bitBuf;
+          this.bitCnt = bitCnt;
+          this.refill();
+          inPos = this.inPos;
+          bitBuf = this.bitBuf;
+          bitCnt = this.bitCnt;
+        }
+      }
+      entry = distRoot[bitBuf & distMask]!;
+      if (entry === 0) {
+        entry = decodeLongCode(dist, bitBuf);
+        if (entry < 0) this.failAt(inPos, bitCnt, 'invalid distance code');
+      }
+      used = entry & 15;
+      bitBuf >>>= used;
+      bitCnt -= used;
+      sym = entry >>> 4;
+      if (sym >= 30) this.failAt(inPos, bitCnt, 'invalid distance symbol');
+      let distance = DISTANCE_BASE[sym]!;
+      const distExtra = DISTANCE_EXTRA[sym]!;
+      if (distExtra !== 0) {
+        if (bitCnt < distExtra) {
+          this.inPos = inPos;
+          this.bitBuf = bitBuf;
+          this.bitCnt = bitCnt;
+          this.refill();
+          inPos = this.inPos;
+          bitBuf = this.bitBuf;
+          bitCnt = this.bitCnt;
+        }
+        distance += bitBuf & ((1 << distExtra) - 1);
+        bitBuf >>>= distExtra;
+        bitCnt -= distExtra;
+      }
+      // History starts at index 0 of the buffer, so this is "farther back than any output".
+      if (distance > outPos) this.failAt(inPos, bitCnt, 'distance too far back');
+      if (outPos + len > limit) {
+        output.pos = outPos;
+        output.reserve(len);
+        out = output.buf;
+        outPos = output.pos;
+        limit = output.limit();
+      }
+      let from = outPos - distance;
+      const stop = outPos + len;
+      if (distance >= len && len >= COPY_WITHIN_MIN) {
+        out.copyWithin(outPos, from, from + len);
+        outPos = stop;
+      } else {
+        while (outPos < stop) out[outPos++] = out[from++]!;
+      }
+    }
+
+    output.pos = outPos;
+    this.inPos = inPos;
+    this.bitBuf = bitBuf;
+    this.bitCnt = bitCnt;
+    this.checkOverrun();
+  }
+
+  /**
+   * Tops the bit buffer up to at least 24 bits. Past the end it shifts in zero bytes, and
+   * throws once a previous zero byte was actually consumed (the input was cut short).
+   */
+  private refill(): void {
+    const inp = this.inp;
+    const end = this.end;
+    let inPos = this.inPos;
+    let bitBuf = this.bitBuf;
+    let bitCnt = this.bitCnt;
+    while (bitCnt < 24) {
+      if (inPos < end) {
+        bitBuf |= inp[inPos]! << bitCnt;
+      } else if ((inPos - end) * 8 > bitCnt) {
+        throw truncated();
+      }
+      inPos++;
+      bitCnt += 8;
+    }
+    this.inPos = inPos;
+    this.bitBuf = bitBuf;
+    this.bitCnt = bitCnt;
+  }
+
+  /** Throws if decoding consumed any of the zero padding past the segment's end. */
+  private checkOverrun(): void {
+    if ((this.inPos - this.end) * 8 > this.bitCnt) throw truncated();
+  }
+
+  private fail(reason: string): never {
+    this.checkOverrun();
+    throw badData(reason);
+  }
+
+  private failAt(inPos: number, bitCnt: number, reason: string): never {
+    this.inPos = inPos;
+    this.bitCnt = bitCnt;
+    this.fail(reason);
+  }
+}
+
+function badData(reason: string): CompressionError {
+  return new CompressionError('ZLIB_BAD_DATA', `corrupt zlib-stream data: ${reason}`);
+}
+
+function truncated(): CompressionError {
+  return new CompressionError(
+    'ZLIB_TRUNCATED',
+    'a zlib-stream message ended with 00 00 ff ff but its deflate data stops mid-block; ' +
+      'the stream is corrupt or was cut',
+  );
+}

@@ -1,0 +1,110 @@
+/**
+ * Canonical Huffman decoding tables for DEFLATE. A table owns its arrays and is rebuilt in
+ * place for every dynamic block, so decoding allocates nothing per block.
+ */
+
+const REVERSED_BYTE = new Uint8Array(256);
+for (let i = 0; i < 256; i++) {
+  let r = 0;
+  for (let b = 0; b < 8; b++) r |= ((i >>> b) & 1) << (7 - b);
+  REVERSED_BYTE[i] = r;
+}
+
+/** Longest code DEFLATE allows. */
+export const MAX_CODE_BITS = 15;
+
+/**
+ * A decoding table: a direct lookup on the next `rootBits` input bits for short codes (almost
+ * every symbol), and the canonical counts and symbols for the rare longer ones.
+ * Root entries are `(symbol << 4) | codeLength`; 0 means "not a short code".
+ */
+export class HuffmanTable {
+  /** Number of input bits the root table is indexed by. */
+  readonly rootBits: number;
+  /** Direct lookup: entry for every `rootBits`-bit input (LSB-first, as DEFLATE packs codes). */
+  readonly root: Int32Array;
+  /** Number of codes of each length 0..15. */
+  readonly counts = new Uint16Array(MAX_CODE_BITS + 1);
+  /** Symbols in canonical order (by code length, then value). */
+  readonly symbols: Uint16Array;
+  /** Longest code length in the current code (0 for an empty code). */
+  maxLength = 0;
+  /** Code space left unused: 0 complete, > 0 incomplete, < 0 over-subscribed (invalid). */
+  left = 0;
+  private readonly offsets = new Uint16Array(MAX_CODE_BITS + 2);
+  private readonly nextCode = new Uint16Array(MAX_CODE_BITS + 1);
+
+  constructor(rootBits: number, maxSymbols: number) {
+    this.rootBits = rootBits;
+    this.root = new Int32Array(1 << rootBits);
+    this.symbols = new Uint16Array(maxSymbols);
+  }
+
+  /**
+   * Rebuilds the table from `count` code lengths starting at `lengths[offset]`. Sets `left` and
+   * `maxLength`; the caller decides which incomplete codes its alphabet tolerates.
+   */
+  build(lengths: Uint8Array, offset: number, count: number): void {
+    const counts = this.counts;
+    counts.fill(0);
+    for (let s = 0; s < count; s++) counts[lengths[offset + s]!]!++;
+    counts[0] = 0;
+    let left = 1;
+    let maxLength = 0;
+    for (let len = 1; len <= MAX_CODE_BITS; len++) {
+      left = (left << 1) - counts[len]!;
+      if (left < 0) break;
+      if (counts[len]) maxLength = len;
+    }
+    this.left = left;
+    this.maxLength = maxLength;
+    if (left < 0) return;
+
+    const offsets = this.offsets;
+    const nextCode = this.nextCode;
+    offsets[1] = 0;
+    let code = 0;
+    for (let len = 1; len <= MAX_CODE_BITS; len++) {
+      offsets[len + 1] = offsets[len]! + counts[len]!;
+      nextCode[len] = code;
+      code = (code + counts[len]!) << 1;
+    }
+    const symbols = this.symbols;
+    const root = this.root;
+    const rootBits = this.rootBits;
+    const rootSize = 1 << rootBits;
+    root.fill(0);
+    for (let s = 0; s < count; s++) {
+      const len = lengths[offset + s]!;
+      if (len === 0) continue;
+      symbols[offsets[len]!++] = s;
+      const c = nextCode[len]!++;
+      if (len > rootBits) continue;
+      // DEFLATE sends codes most-significant bit first into an LSB-first bit stream.
+      const reversed = ((REVERSED_BYTE[c & 0xff]! << 8) | REVERSED_BYTE[c >>> 8]!) >>> (16 - len);
+      const entry = (s << 4) | len;
+      for (let i = reversed; i < rootSize; i += 1 << len) root[i] = entry;
+    }
+  }
+}
+
+/**
+ * Decodes a code the root table does not hold (longer than `rootBits`, or unused code space)
+ * from `bits` (the next input bits, LSB first; at least 15 valid). Returns the entry
+ * `(symbol << 4) | length`, or -1 if the bits form no code.
+ */
+export function decodeLongCode(table: HuffmanTable, bits: number): number {
+  const counts = table.counts;
+  let code = 0;
+  let first = 0;
+  let index = 0;
+  for (let len = 1; len <= MAX_CODE_BITS; len++) {
+    code |= (bits >>> (len - 1)) & 1;
+    const count = counts[len]!;
+    if (code - first < count) return (table.symbols[index + code - first]! << 4) | len;
+    index += count;
+    first = (first + count) << 1;
+    code <<= 1;
+  }
+  return -1;
+}

@@ -1,0 +1,84 @@
+/**
+ * The inflater's output buffer, which is also its sliding window: the last 32 KiB of earlier
+ * messages sit right before the current message, so back-references read one contiguous array.
+ * Owns growth and the size bound; knows nothing of bit streams.
+ */
+import { CompressionLimitError } from './errors.js';
+import { WINDOW_SIZE } from './deflate-tables.js';
+
+const INITIAL_CAPACITY = 128 * 1024;
+
+/**
+ * Output of one zlib-stream context. `buf[0, pos)` is valid data: history, then the current
+ * message from `start`. The buffer only ever holds `maxMessageSize + 32 KiB` bytes at most.
+ */
+export class InflateOutput {
+  /** Backing store; replaced when it grows, so never cache it across {@link reserve}. */
+  buf: Uint8Array;
+  /** Write position. */
+  pos = 0;
+  /** Where the current message starts. */
+  start = 0;
+  /** Bound on one message. */
+  readonly maxMessageSize: number;
+  private readonly maxCapacity: number;
+
+  constructor(maxMessageSize: number) {
+    this.maxMessageSize = maxMessageSize;
+    this.maxCapacity = maxMessageSize + WINDOW_SIZE;
+    this.buf = new Uint8Array(Math.min(INITIAL_CAPACITY, this.maxCapacity));
+  }
+
+  /** Starts a new message at the current position; earlier output becomes history. */
+  beginMessage(): void {
+    this.start = this.pos;
+  }
+
+  /** First position the decoder may not write to without calling {@link reserve}. */
+  limit(): number {
+    return Math.min(this.buf.length, this.start + this.maxMessageSize);
+  }
+
+  /**
+   * Makes room for `n` more bytes of the current message, sliding out history older than the
+   * window or growing the buffer (geometrically, up to the bound). Throws before allocating if
+   * the message would exceed `maxMessageSize`.
+   */
+  reserve(n: number): void {
+    if (this.pos + n - this.start > this.maxMessageSize) {
+      throw new CompressionLimitError(
+        'INFLATED_TOO_LARGE',
+        this.maxMessageSize,
+        `a zlib-stream message inflates to more than maxMessageSize (${this.maxMessageSize} bytes); ` +
+          'raise the bound if such messages are expected, otherwise the server sent a decompression bomb',
+      );
+    }
+    if (this.pos + n <= this.buf.length) return;
+    const keepFrom = Math.max(0, this.start - WINDOW_SIZE);
+    const required = this.pos - keepFrom + n;
+    let capacity = this.buf.length;
+    // Sliding a nearly full buffer would repeat on every reserve; grow instead.
+    if (required * 2 > capacity) capacity = Math.min(this.maxCapacity, Math.max(capacity * 2, required));
+    if (capacity === this.buf.length) {
+      this.buf.copyWithin(0, keepFrom, this.pos);
+    } else {
+      const grown = new Uint8Array(capacity);
+      grown.set(this.buf.subarray(keepFrom, this.pos));
+      this.buf = grown;
+    }
+    this.pos -= keepFrom;
+    this.start -= keepFrom;
+  }
+
+  /** The current message: a view valid until the next write or {@link reset}. */
+  message(): Uint8Array {
+    return this.buf.subarray(this.start, this.pos);
+  }
+
+  /** Forgets all history and returns to a small buffer (for a new connection). */
+  reset(): void {
+    this.buf = new Uint8Array(Math.min(INITIAL_CAPACITY, this.maxCapacity));
+    this.pos = 0;
+    this.start = 0;
+  }
+}
