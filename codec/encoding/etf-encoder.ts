@@ -1,7 +1,9 @@
 /**
- * JSON-shaped values -> ETF, for what a client sends. Owns the value-to-tag choices (the same
- * ones erlpack makes, so Discord sees familiar bytes) and a reused growable buffer; never
- * touches the gateway envelope or any transport.
+ * JSON-shaped values -> ETF, for what a client sends. Owns the value-to-tag choices and a
+ * reused growable buffer; never touches the gateway envelope or any transport. The bytes are
+ * erlpack's, byte for byte, except where erlpack loses data: integers past 32 bits (erlpack
+ * writes floats; we write SMALL_BIG_EXT), bigints (erlpack writes nothing), and integer-like
+ * keys such as "1" (erlpack writes an integer key; Discord wants binary keys).
  *
  * Choices: objects -> MAP_EXT with BINARY_EXT keys (properties holding undefined are left out,
  * as JSON does); strings -> BINARY_EXT (UTF-8); integers -> SMALL_INTEGER_EXT, INTEGER_EXT or
