@@ -58,7 +58,11 @@ describe('WebSocketClient split-feed: handshake response and frames in one strea
     let n = 0;
     const client = new WebSocketClient({
       url: 'ws://example.com/',
-      random: (bytes) => (bytes.length === 16 ? (bytes.set(KEY), bytes) : bytes.fill(++n)),
+      random: (bytes) => {
+        if (bytes.length !== 16) return bytes.fill(++n);
+        bytes.set(KEY);
+        return bytes;
+      },
     });
     client.connect();
     const events: WebSocketClientEvent[] = [];
