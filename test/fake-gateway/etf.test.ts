@@ -8,7 +8,7 @@ import { FakeGatewayError } from '../../adapters/fake-gateway/errors.js';
 import { encodePayload } from '../../adapters/fake-gateway/payload-codec.js';
 
 // Bytes written by Erlang's own term_to_binary (scripts/fixtures/make-etf-fixtures.sh).
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/etf/erlang-terms.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/etf/fake-gateway/erlang-terms.json', import.meta.url), 'utf8')) as {
   terms: { name: string; hex: string }[];
 };
 const erlang = new Map(fixture.terms.map((t) => [t.name, Uint8Array.from(Buffer.from(t.hex, 'hex'))]));
