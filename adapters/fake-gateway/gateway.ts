@@ -119,11 +119,14 @@ export class FakeGateway extends EventEmitter<FakeGatewayEvents> implements Conn
     return this.options.token;
   }
 
-  /** `url` with the query a client would add; `v` defaults to 10, `encoding` to json. */
-  urlWith(query: { v?: number | string; encoding?: GatewayEncoding; compress?: TransportCompression } = {}, resume = false): string {
+  /**
+   * `url` (or `resumeUrl` with `resume: true`) with the query a client would add; `v`
+   * defaults to 10 and `encoding` to json.
+   */
+  urlWith(query: { v?: number | string; encoding?: GatewayEncoding; compress?: TransportCompression; resume?: boolean } = {}): string {
     const params = new URLSearchParams({ v: String(query.v ?? 10), encoding: query.encoding ?? 'json' });
     if (query.compress) params.set('compress', query.compress);
-    return `${resume ? this.resumeUrl : this.base}/?${params}`;
+    return `${query.resume ? this.resumeUrl : this.base}/?${params}`;
   }
 
   /** The connections still open, oldest first. */
@@ -252,7 +255,6 @@ export class FakeGateway extends EventEmitter<FakeGatewayEvents> implements Conn
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
-    for (const attempt of this.waiters) attempt();
   }
 
   // ---- ConnectionHost and SessionHost ---------------------------------------------------

@@ -123,6 +123,19 @@ describe('fake gateway handshake', () => {
     expect(first.d).toEqual({ i: 0 });
   });
 
+  it('stops reading while paused, and reads what waited once resumed', async () => {
+    const { gw, client } = await setup();
+    await client.nextOp(10);
+    gw.current.pauseReading();
+    client.send({ op: 1, d: null });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(gw.received).toEqual([]);
+    expect(client.pending).toEqual([]);
+    gw.current.resumeReading();
+    expect((await client.next()).op).toBe(11);
+    expect(gw.received.map((r) => r.op)).toEqual([1]);
+  });
+
   it('needs a session before a dispatch, and a connection before a control', async () => {
     const { gw, client } = await setup();
     await client.nextOp(10);

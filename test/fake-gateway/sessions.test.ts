@@ -31,7 +31,7 @@ async function readyClient(gw: FakeGateway, extra: Record<string, unknown> = {})
 }
 
 async function resume(gw: FakeGateway, sessionId: string, seq: number | null, token = gw.token): Promise<TestClient> {
-  const client = await connect(gw.urlWith({}, true));
+  const client = await connect(gw.urlWith({ resume: true }));
   await client.nextOp(10);
   client.send({ op: 6, d: { token, session_id: sessionId, seq } });
   return client;
