@@ -35,6 +35,21 @@ function stream(build: (w: BitWriter) => BitWriter): Uint8Array {
   return concat([ZLIB_HEADER, build(new BitWriter()).syncFlush().finish()]);
 }
 
+/**
+ * Writes a dynamic block header whose code lengths are all 0 or 2, with a code-length code where
+ * "0" means length 0 and "1" means length 2.
+ */
+function dynamicHeader(w: BitWriter, literalTwoBit: number[], distanceTwoBit: number[]): BitWriter {
+  const nlit = Math.max(256, ...literalTwoBit) + 1;
+  const ndist = Math.max(0, ...distanceTwoBit) + 1;
+  w.bits(0, 1).bits(2, 2).bits(nlit - 257, 5).bits(ndist - 1, 5).bits(12, 4);
+  // Code-length code lengths in the order 16 17 18 0 8 7 9 6 10 5 11 4 12 3 13 2: symbols 0 and 2 get 1.
+  for (let i = 0; i < 16; i++) w.bits(i === 3 || i === 15 ? 1 : 0, 3);
+  for (let s = 0; s < nlit; s++) w.code(literalTwoBit.includes(s) ? 1 : 0, 1);
+  for (let s = 0; s < ndist; s++) w.code(distanceTwoBit.includes(s) ? 1 : 0, 1);
+  return w;
+}
+
 describe('ZlibStreamInflater bounds', () => {
   it('stops a decompression bomb at maxMessageSize without allocating past it', async () => {
     const bomb = new Uint8Array(50 * 1024 * 1024); // 50 MiB of zeros, ~50 KB compressed
@@ -188,6 +203,17 @@ describe('ZlibStreamInflater on bad data', () => {
       'ZLIB_BAD_DATA',
     ],
     [
+      'an incomplete literal/length code (two 2-bit codes), even if the data only uses those',
+      // 'a' is code 00, end-of-block is code 01.
+      stream((w) => dynamicHeader(w, [97, 256], []).code(0, 2).code(1, 2)),
+      'ZLIB_BAD_DATA',
+    ],
+    [
+      'an incomplete distance code with codes longer than one bit',
+      stream((w) => dynamicHeader(w, [97, 98, 256, 257], [0, 1]).code(0, 2).code(2, 2)),
+      'ZLIB_BAD_DATA',
+    ],
+    [
       'a stored block longer than the data that follows',
       stream((w) => w.bits(0, 3).align().raw([100, 0, 0x9b, 0xff, 1, 2, 3])),
       'ZLIB_TRUNCATED',
@@ -203,8 +229,24 @@ describe('ZlibStreamInflater on bad data', () => {
       const error = thrown(() => new ZlibStreamInflater().push(bytes));
       expect(error.code).toBe(code);
       expect(error.closeCode).toBe(1007);
+      // node:zlib (the reference) refuses it too, or returns less than a whole message.
+      let reference: Buffer | undefined;
+      try {
+        reference = zlib.inflateSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      } catch {
+        return;
+      }
+      expect(code).toMatch(/ZLIB_TRUNCATED|ZLIB_STREAM_ENDED/);
+      expect(reference).toBeDefined();
     });
   }
+
+  it('accepts the same crafted header when its codes are complete', () => {
+    // Four 2-bit literal/length codes: 'a' 00, 'b' 01, end-of-block 10, length 3 11; no distances used.
+    const bytes = stream((w) => dynamicHeader(w, [97, 98, 256, 257], []).code(0, 2).code(1, 2).code(2, 2));
+    expect(new ZlibStreamInflater().push(bytes)?.slice()).toEqual(encoder.encode('ab'));
+    expect(zlib.inflateSync(bytes, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString()).toBe('ab');
+  });
 
   it('rejects a message whose marker is stored data rather than a sync flush', () => {
     // A stored block holding the bytes 00 00 ff ff: the input ends with the marker mid-stream.

@@ -1,7 +1,17 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CompressionError, ZlibStreamInflater } from '../../codec/compression/index.js';
-import { concat, copy, gatewayText, hex, randomBytes, seededRandom, zlibStreamSegments } from './helpers.js';
+import {
+  BitWriter,
+  concat,
+  copy,
+  gatewayText,
+  hex,
+  randomBytes,
+  seededRandom,
+  ZLIB_HEADER,
+  zlibStreamSegments,
+} from './helpers.js';
 
 const encoder = new TextEncoder();
 
@@ -113,6 +123,40 @@ describe('ZlibStreamInflater against node:zlib', () => {
     const segments = await zlibStreamSegments(messages);
     const inflater = new ZlibStreamInflater();
     expectBytes(inflater.push(concat(segments)), concat(messages));
+  });
+
+  describe('legal DEFLATE that zlib itself never emits', () => {
+    it('accepts a match that reaches back to the very first byte of the stream', () => {
+      // Fixed block: literal 'a', then length 3 (symbol 257) at distance 1 when one byte exists.
+      const bits = new BitWriter().bits(0, 1).bits(1, 2).code(0x30 + 0x61, 8).code(1, 7).code(0, 5).code(0, 7);
+      const stream = concat([ZLIB_HEADER, bits.syncFlush().finish()]);
+      const expected = encoder.encode('aaaa');
+      expectBytes(new ZlibStreamInflater().push(stream), expected);
+      expect(zlib.inflateSync(stream, { finishFlush: zlib.constants.Z_SYNC_FLUSH })).toEqual(Buffer.from(expected));
+    });
+
+    it('keeps the full 32 KiB window: every message is one match at distance 32768', () => {
+      // zlib never reaches farther back than 32506 bytes; the format allows 32768.
+      const random = seededRandom(77);
+      const seed = randomBytes(40_000, random);
+      const first = concat([ZLIB_HEADER, new BitWriter().bits(0, 3).align().raw([0x40, 0x9c, 0xbf, 0x63]).raw(seed).syncFlush().finish()]);
+      // length 258 = symbol 285 (fixed code 11000101), distance 32768 = symbol 29 + 8191 extra.
+      const farMatch = new BitWriter().bits(0, 1).bits(1, 2).code(0b11000101, 8).code(29, 5).bits(8191, 13).code(0, 7);
+      const segment = farMatch.syncFlush().finish();
+      const history = Array.from(seed);
+      const inflater = new ZlibStreamInflater();
+      expectBytes(inflater.push(first), seed);
+      const segments = [first];
+      for (let i = 0; i < 1500; i++) {
+        const start = history.length - 32768;
+        const expected = new Uint8Array(history.slice(start, start + 258));
+        history.push(...expected);
+        expectBytes(inflater.push(segment), expected);
+        segments.push(segment);
+      }
+      const theirs = zlib.inflateSync(concat(segments), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+      expect(theirs.equals(Buffer.from(history))).toBe(true);
+    });
   });
 
   describe('reset()', () => {
