@@ -46,7 +46,7 @@ const mutationArb = fc.array(
 
 describe('ZlibStreamInflater fuzzed (seeded)', () => {
   let segments: Uint8Array[] = [];
-  let single = new Uint8Array(0);
+  let single: Uint8Array = new Uint8Array(0);
   beforeAll(async () => {
     [single] = (await zlibStreamSegments([gatewayText(20_000, seededRandom(98))])) as [Uint8Array];
     const random = seededRandom(99);
