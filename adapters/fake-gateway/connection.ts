@@ -313,7 +313,8 @@ export class FakeGatewayConnection {
 
   private onClose(code: number, reason: string): void {
     this.clearHeartbeatTimeout();
-    this.compressor?.close();
+    // Let a compression in flight finish (its send is then dropped) before freeing the context.
+    void this.sendQueue.then(() => this.compressor?.close());
     const server = this.serverClose;
     const record: CloseRecord = {
       connectionId: this.id,

@@ -101,7 +101,7 @@ export function resolveOptions(options: FakeGatewayOptions = {}): ResolvedOption
       : undefined,
     shardCount: options.shardCount ?? 1,
     minShardCount: options.minShardCount ?? 1,
-    maxConcurrency: options.maxConcurrency ?? 1,
+    maxConcurrency: Math.max(1, options.maxConcurrency ?? 1),
     identifyWindowMs: options.identifyWindowMs ?? 5000,
     rateLimit: options.rateLimit ?? { limit: 120, windowMs: 60_000 },
     maxPayloadBytes: options.maxPayloadBytes ?? 4096,

@@ -96,8 +96,12 @@ export class FakeSession {
     if (this.ended) throw new FakeGatewayError('FAKE_GATEWAY_NO_SESSION', `Session ${this.id} has ended; a dispatch needs a live session.`);
     const record: DispatchRecord = { s: this.history.length + 1, t, d, at: this.host.now() };
     this.history.push(record);
-    const sent = this.attached ? this.attached.sendDispatch(record) : Promise.resolve();
-    return { seq: record.s, sent };
+    try {
+      return { seq: record.s, sent: this.attached ? this.attached.sendDispatch(record) : Promise.resolve() };
+    } catch (error) {
+      this.history.pop(); // unencodable data (a bigint in JSON, a function...) must not poison replays
+      throw error;
+    }
   }
 
   /** Sends `count` dispatches, optionally paced; resolves when the last one is written. */

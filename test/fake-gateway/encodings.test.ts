@@ -52,6 +52,17 @@ describe('fake gateway transport compression', () => {
     expect(c.decodedBytes.map((b) => b.toString())).toEqual(sentJson(gw));
   });
 
+  it('closes cleanly while a compressed stream is in flight', async () => {
+    const { gw, c } = await setup({ compress: 'zlib-stream' });
+    await c.ready(gw.token);
+    const streaming = gw.stream({ count: 2000 });
+    await c.nextOp(0);
+    await gw.close();
+    const result = await streaming;
+    expect(result.sent).toBeLessThanOrEqual(2000);
+    expect((await c.closed).code).toBe(1006);
+  });
+
   it('zstd-stream: one message per payload, decoded by fzstd streaming to the same JSON', async () => {
     const { gw, c } = await setup({ compress: 'zstd-stream' });
     await c.ready(gw.token);

@@ -136,6 +136,14 @@ describe('fake gateway handshake', () => {
     expect(gw.received.map((r) => r.op)).toEqual([1]);
   });
 
+  it('refuses unencodable dispatch data without using up a sequence number', async () => {
+    const { gw, client } = await setup();
+    await client.ready(gw.token);
+    expect(() => gw.dispatch('X', { n: 1n })).toThrow(TypeError);
+    expect(gw.dispatch('X', { n: 1 }).seq).toBe(2);
+    expect(await client.next()).toMatchObject({ s: 2, t: 'X' });
+  });
+
   it('needs a session before a dispatch, and a connection before a control', async () => {
     const { gw, client } = await setup();
     await client.nextOp(10);
