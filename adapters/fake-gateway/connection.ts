@@ -221,7 +221,10 @@ export class FakeGatewayConnection {
     return this.write(data);
   }
 
-  /** Sends bytes or text as one WebSocket message, bypassing encoding and compression. */
+  /**
+   * Sends bytes or text as one WebSocket message at once, bypassing encoding, compression and
+   * the compression queue; for feeding clients malformed input.
+   */
   sendRaw(data: string | Uint8Array): Promise<void> {
     return this.sendMessage(data, typeof data !== 'string');
   }

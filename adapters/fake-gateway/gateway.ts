@@ -9,7 +9,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer as
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { type ConnectionHost, FakeGatewayConnection } from './connection.js';
 import { FakeGatewayError } from './errors.js';
 import { type MessageContext, SnowflakeSource, guildCreateData, newSessionId, readyData } from './fake-data.js';
@@ -33,7 +33,10 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-/** Largest WebSocket message `ws` accepts; bigger than the gateway limit so we can answer 4002. */
+/**
+ * Largest WebSocket message `ws` accepts: well above the gateway's 4096 so that we answer 4002
+ * ourselves; beyond it `ws` closes with 1009 (recorded as a client close).
+ */
 const WS_MAX_MESSAGE = 1024 * 1024;
 
 /**
@@ -327,7 +330,7 @@ export class FakeGateway extends EventEmitter<FakeGatewayEvents> implements Conn
     for (const attempt of [...this.waiters]) attempt();
   }
 
-  private accept(ws: import('ws').WebSocket, req: IncomingMessage): void {
+  private accept(ws: WebSocket, req: IncomingMessage): void {
     const connection = new FakeGatewayConnection(this, ws, this.allConnections.length + 1, req.url ?? '/');
     this.allConnections.push(connection);
     this.notify('connection', connection);
