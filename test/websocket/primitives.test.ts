@@ -119,6 +119,31 @@ describe('validateUtf8', () => {
     expect(validateUtf8(hex('41'), UTF8_REJECT)).toBe(UTF8_REJECT);
   });
 
+  it('agrees with isUtf8 on long mostly-ASCII inputs at any byte offset (the 8-byte fast path)', () => {
+    const input = fc
+      .tuple(
+        fc.string({ unit: 'grapheme-ascii', minLength: 8, maxLength: 300 }),
+        fc.string({ unit: 'grapheme', maxLength: 3 }),
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 7 }),
+        fc.boolean(),
+      )
+      .map(([ascii, other, at, b, offset, corrupt]) => {
+        const text = new TextEncoder().encode(ascii.slice(0, at % ascii.length) + other + ascii.slice(at % ascii.length));
+        if (corrupt) text[(at * 7) % text.length] = b;
+        const backing = new Uint8Array(text.length + offset);
+        backing.set(text, offset);
+        return backing.subarray(offset);
+      });
+    fc.assert(
+      fc.property(input, (bytes) => {
+        expect(validateUtf8(bytes, UTF8_ACCEPT) === UTF8_ACCEPT).toBe(isUtf8(bytes));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('agrees with node:buffer isUtf8 (simdutf) on arbitrary and near-valid bytes, at every split', () => {
     const nearValid = fc
       .tuple(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat(), fc.integer({ min: 0, max: 255 }))
