@@ -48,9 +48,13 @@ function snowflakeValue(key: string | undefined, value: string): bigint | undefi
 
 const textEncoder = new TextEncoder();
 
+/** Scratch space shared by every encode (encoding never re-enters), so it grows once, not per call. */
+let scratch = new Uint8Array(4096);
+const atomCache = new Map<string, Uint8Array>();
+
 class EtfWriter {
-  private buffer = new Uint8Array(256);
-  private view = new DataView(this.buffer.buffer);
+  private buffer = scratch;
+  private view = new DataView(scratch.buffer);
   private length = 0;
 
   finish(): Uint8Array {
@@ -90,28 +94,57 @@ class EtfWriter {
     else if (typeof value === 'bigint') this.big(value);
     else if (typeof value === 'string') {
       const snowflake = snowflakeValue(key, value);
-      if (snowflake === undefined) this.binary(textEncoder.encode(value));
+      if (snowflake === undefined) this.string(value);
       else this.big(snowflake);
     } else if (typeof value !== 'object') {
       throw new FakeGatewayError('FAKE_GATEWAY_ETF_ENCODE', `Cannot encode a ${typeof value} as ETF; use JSON-like data.`);
     } else if (value instanceof EtfAtom) this.atom(value.name);
     else if (value instanceof Uint8Array) this.binary(value);
     else if (Array.isArray(value)) this.list(value, depth);
-    else if (value instanceof Map) this.map([...value], depth);
-    else this.map(Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined), depth);
+    else if (value instanceof Map) this.map(value, depth);
+    else this.object(value as Record<string, unknown>, depth);
   }
 
-  private map(entries: [unknown, unknown][], depth: number): void {
+  private map(map: Map<unknown, unknown>, depth: number): void {
     this.byte(EtfTag.MAP_EXT);
-    this.u32(entries.length);
-    for (const [k, v] of entries) {
+    this.u32(map.size);
+    for (const [k, v] of map) {
       this.value(k, undefined, depth + 1);
       this.value(v, typeof k === 'string' ? k : k instanceof EtfAtom ? k.name : undefined, depth + 1);
     }
   }
 
+  private object(object: Record<string, unknown>, depth: number): void {
+    this.byte(EtfTag.MAP_EXT);
+    this.reserve(4);
+    const arityAt = this.length;
+    this.length += 4;
+    let arity = 0;
+    for (const key of Object.keys(object)) {
+      const v = object[key];
+      if (v === undefined) continue;
+      this.string(key);
+      this.value(v, key, depth + 1);
+      arity++;
+    }
+    this.view.setUint32(arityAt, arity);
+  }
+
+  /** BINARY_EXT of a string's UTF-8, encoded straight into the buffer. */
+  private string(value: string): void {
+    this.reserve(5 + value.length * 3);
+    this.buffer[this.length] = EtfTag.BINARY_EXT;
+    const { written } = textEncoder.encodeInto(value, this.buffer.subarray(this.length + 5));
+    this.view.setUint32(this.length + 1, written);
+    this.length += 5 + written;
+  }
+
   private atom(name: string): void {
-    const utf8 = textEncoder.encode(name);
+    let utf8 = atomCache.get(name);
+    if (!utf8) {
+      utf8 = textEncoder.encode(name);
+      if (atomCache.size < 1024) atomCache.set(name, utf8);
+    }
     if (utf8.length <= 255) {
       this.byte(EtfTag.SMALL_ATOM_UTF8_EXT);
       this.byte(utf8.length);
@@ -150,21 +183,26 @@ class EtfWriter {
 
   private big(n: bigint): void {
     const negative = n < 0n;
-    let magnitude = negative ? -n : n;
-    const digits: number[] = [];
-    while (magnitude > 0n) {
-      digits.push(Number(magnitude & 0xffn));
-      magnitude >>= 8n;
-    }
-    if (digits.length <= 255) {
+    const magnitude = negative ? -n : n;
+    let count = 0;
+    for (let rest = magnitude; rest > 0n; rest >>= 8n) count++;
+    if (count <= 255) {
       this.byte(EtfTag.SMALL_BIG_EXT);
-      this.byte(digits.length);
+      this.byte(count);
     } else {
       this.byte(EtfTag.LARGE_BIG_EXT);
-      this.u32(digits.length);
+      this.u32(count);
     }
     this.byte(negative ? 1 : 0);
-    this.bytes(Uint8Array.from(digits));
+    this.reserve(count);
+    // Little-endian digits; a 64-bit snowflake goes through BigInt only twice.
+    let rest = magnitude;
+    for (let i = 0; i < count; i += 4) {
+      const word = Number(rest & 0xffffffffn);
+      rest >>= 32n;
+      for (let j = 0; j < 4 && i + j < count; j++) this.buffer[this.length + i + j] = (word >>> (8 * j)) & 0xff;
+    }
+    this.length += count;
   }
 
   private binary(bytes: Uint8Array): void {
@@ -198,5 +236,6 @@ class EtfWriter {
     next.set(this.buffer.subarray(0, this.length));
     this.buffer = next;
     this.view = new DataView(next.buffer);
+    scratch = next;
   }
 }
