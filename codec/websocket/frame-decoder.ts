@@ -4,7 +4,7 @@
  * pings or closes (the connection does) and never decodes text into strings.
  */
 import { isValidCloseCode } from './close-codes.js';
-import { WebSocketProtocolError, type WebSocketProtocolErrorCode } from './errors.js';
+import { LocalProtocolError, WebSocketProtocolError, type WebSocketProtocolErrorCode } from './errors.js';
 import { MAX_CONTROL_PAYLOAD, Opcode } from './opcode.js';
 import { UTF8_ACCEPT, UTF8_REJECT, validateUtf8 } from './utf8.js';
 
@@ -70,7 +70,11 @@ export class FrameDecoder {
   private finished = false;
 
   constructor(options: FrameDecoderOptions = {}) {
-    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    const max = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    if (!Number.isSafeInteger(max) || max < 0) {
+      throw new LocalProtocolError('WS_INVALID_ARGUMENT', `maxMessageSize must be a whole number of bytes, got ${max}.`);
+    }
+    this.maxMessageSize = max;
   }
 
   /**

@@ -217,6 +217,12 @@ describe('FrameDecoder: message size bound', () => {
     expect(error.closeCode).toBe(1009);
   });
 
+  it('refuses a bound that is not a whole number of bytes', () => {
+    for (const maxMessageSize of [Number.POSITIVE_INFINITY, -1, 1.5, Number.NaN]) {
+      expect(() => new FrameDecoder({ maxMessageSize })).toThrow(expect.objectContaining({ code: 'WS_INVALID_ARGUMENT' }));
+    }
+  });
+
   it('starts counting again after each message', () => {
     const input = concat(serverFrame(0x82, new Uint8Array(10)), hex('02 05'), new Uint8Array(5), hex('80 05'), new Uint8Array(5));
     expect(decodeChunks([input], { maxMessageSize: 10 })).toHaveLength(2);
