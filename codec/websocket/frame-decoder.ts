@@ -33,7 +33,8 @@ export type WebSocketFrameEvent =
 // A server frame header is at most 10 bytes: masked frames fail at byte 2, before the mask.
 const MAX_HEADER = 10;
 const EMPTY = new Uint8Array(0);
-const utf8Decoder = new TextDecoder('utf-8');
+// ignoreBOM keeps a leading U+FEFF in a close reason instead of silently dropping it.
+const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Incremental decoder of server frames. Call `push(bytes)`, then `next()` until it returns null.

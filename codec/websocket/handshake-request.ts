@@ -39,7 +39,8 @@ const RESERVED_HEADERS = new Set([
   'sec-websocket-version',
   'sec-websocket-extensions',
 ]);
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** An HTTP token (RFC 9110 5.6.2): what a header name may be made of. */
+export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e]*$/;
 
 /** The Sec-WebSocket-Accept value a server derives from the base64 `key` the client sent. */
@@ -105,7 +106,7 @@ function parseUrl(input: string | URL): URL {
 }
 
 function checkHeaderName(name: string): string {
-  if (!TOKEN.test(name)) {
+  if (!HTTP_TOKEN.test(name)) {
     throw new LocalProtocolError('WS_INVALID_HEADER', `"${name}" is not a valid HTTP header name.`);
   }
   if (RESERVED_HEADERS.has(name.toLowerCase())) {

@@ -4,6 +4,7 @@
  * after it (the first frames) are handed back untouched.
  */
 import { ConnectionRejected, HandshakeError, LocalProtocolError } from './errors.js';
+import { HTTP_TOKEN } from './handshake-request.js';
 
 /** Default bound of the response head (status line and headers, with the blank line). */
 export const DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
@@ -36,7 +37,6 @@ interface ResponseHead {
 }
 
 const STATUS_LINE = /^HTTP\/1\.[01] ([1-9][0-9]{2})(?: ([^\0]*))?$/;
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\0\r\n]/;
 const EMPTY = new Uint8Array(0);
 
@@ -226,7 +226,7 @@ function parseHead(bytes: Uint8Array): ResponseHead {
     const colon = line.indexOf(':');
     const name = line.slice(0, colon);
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (colon <= 0 || !TOKEN.test(name) || BAD_VALUE.test(value)) {
+    if (colon <= 0 || !HTTP_TOKEN.test(name) || BAD_VALUE.test(value)) {
       throw new HandshakeError(
         'WS_HANDSHAKE_MALFORMED',
         `Line ${i + 1} of the server's handshake response is not a valid HTTP header.`,

@@ -68,6 +68,7 @@ describe('FrameDecoder: close frames', () => {
       { type: 'close', code: 4004, reason: 'Authentication failed' },
     ]);
     expect(decodeChunks([hex('88 05 03e8 e282ac')])).toEqual([{ type: 'close', code: 1000, reason: '€' }]);
+    expect(decodeChunks([hex('88 06 03e8 efbbbf 41')])).toEqual([{ type: 'close', code: 1000, reason: '\ufeffA' }]);
   });
 
   it('accepts every close code the RFC allows on the wire', () => {
