@@ -1,4 +1,5 @@
 // Shared helpers for the WebSocket codec tests.
+import { createHash } from 'node:crypto';
 import { FrameDecoder, type WebSocketFrameEvent } from '../../codec/websocket/index.js';
 
 /** Bytes from a hex string; spaces are ignored. */
@@ -95,4 +96,17 @@ export function fixedRandom(bytes: Uint8Array): (target: Uint8Array) => Uint8Arr
     for (let j = 0; j < target.length; j++) target[j] = bytes[i++ % bytes.length]!;
     return target;
   };
+}
+
+/**
+ * Bytes as `length:sha256`, so large payloads compare fast (vitest's deep equality walks
+ * typed arrays element by element) while a mismatch still fails.
+ */
+export function digest(bytes: Uint8Array): string {
+  return `${bytes.length}:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** Events with every `data` replaced by its {@link digest}. */
+export function digestEvents<T extends object>(events: T[]): unknown[] {
+  return events.map((e) => ('data' in e ? { ...e, data: digest(e.data as Uint8Array) } : e));
 }

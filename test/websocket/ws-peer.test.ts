@@ -6,7 +6,7 @@ import {
   Opcode,
   type WebSocketFrameEvent,
 } from '../../codec/websocket/index.js';
-import { ascii, concat, decodeChunks, pattern, randomChunks } from './helpers.js';
+import { ascii, concat, decodeChunks, digest, digestEvents, pattern, randomChunks } from './helpers.js';
 import { Receiver, recordingSender, wsFrame } from './ws-internals.js';
 
 type Heard =
@@ -51,7 +51,7 @@ describe('our frames, read by ws', () => {
           maskBuffer: Buffer.alloc(4),
           generateMask: (target) => target.set(m),
         });
-        expect(ours, `length ${length} opcode ${opcode}`).toEqual(theirs);
+        expect(digest(ours), `length ${length} opcode ${opcode}`).toBe(digest(theirs));
       }
     }
   });
@@ -77,8 +77,8 @@ describe('our frames, read by ws', () => {
       { type: 'message', binary: true, data: new Uint8Array(0) },
       { type: 'close', code: 4000, reason: 'resume please' },
     ];
-    expect(await wsHears([concat(...frames)])).toEqual(expected);
-    expect(await wsHears(randomChunks(concat(...frames), 5, 3000))).toEqual(expected);
+    expect(digestEvents(await wsHears([concat(...frames)]))).toEqual(digestEvents(expected));
+    expect(digestEvents(await wsHears(randomChunks(concat(...frames), 5, 3000)))).toEqual(digestEvents(expected));
   });
 
   it('ws Receiver reads our empty close and a truncated long reason', async () => {
@@ -114,17 +114,19 @@ describe("ws Sender's frames, read by us", () => {
       { type: 'message', binary: true, data: new Uint8Array(0) },
       { type: 'close', code: 4004, reason: 'Authentication failed.' },
     ];
-    expect(decodeChunks([bytes])).toEqual(expected);
-    for (const seed of [1, 2, 3]) expect(decodeChunks(randomChunks(bytes, seed, 4096))).toEqual(expected);
+    expect(digestEvents(decodeChunks([bytes]))).toEqual(digestEvents(expected));
+    for (const seed of [1, 2, 3]) {
+      expect(digestEvents(decodeChunks(randomChunks(bytes, seed, 4096)))).toEqual(digestEvents(expected));
+    }
   });
 
   it('decodes ws frames of every length boundary', () => {
     for (const length of [0, 125, 126, 65535, 65536, 1 << 20]) {
       const payload = new Uint8Array(length);
       randomFillSync(payload);
-      expect(decodeChunks([wsFrame(payload, { opcode: Opcode.Binary })])).toEqual([
-        { type: 'message', binary: true, data: payload },
-      ]);
+      expect(digestEvents(decodeChunks([wsFrame(payload, { opcode: Opcode.Binary })]))).toEqual(
+        digestEvents([{ type: 'message', binary: true, data: payload }]),
+      );
     }
   });
 });
