@@ -34,7 +34,6 @@ export interface ConnectionQuery {
 /** What a connection needs from its gateway. */
 export interface ConnectionHost {
   readonly options: ResolvedOptions;
-  readonly resumeUrl: string;
   now(): number;
   tryIdentify(shardId: number): boolean;
   openSession(connection: FakeGatewayConnection, shard: [number, number] | undefined, intents: number): FakeSession;

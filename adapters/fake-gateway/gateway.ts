@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type ConnectionHost, FakeGatewayConnection } from './connection.js';
 import { FakeGatewayError } from './errors.js';
-import { type MessageContext, SnowflakeSource, guildCreateData, newSessionId, readyData } from './fake-data.js';
+import { SnowflakeSource, guildCreateData, newSessionId, readyData } from './fake-data.js';
 import { type FakeGatewayOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import type { GatewayEncoding } from './payload-codec.js';
 import { IdentifyLimit } from './rate-limits.js';
@@ -22,7 +22,7 @@ import type { TransportCompression } from './transport-compressor.js';
 
 /** Starts a fake Discord gateway (v10) and resolves once it listens. Call `close()` when done. */
 export async function startFakeGateway(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
-  const gateway = new FakeGateway(resolveOptions(options));
+  const gateway = new FakeGateway(options);
   await gateway.listen();
   return gateway;
 }
@@ -43,7 +43,7 @@ const WS_MAX_MESSAGE = 1024 * 1024;
  * A running fake gateway. Create it with {@link startFakeGateway}. The scenario controls on the
  * gateway itself act on {@link FakeGateway.current}, the newest open connection.
  */
-export class FakeGateway extends EventEmitter<FakeGatewayEvents> implements ConnectionHost, SessionHost {
+export class FakeGateway extends EventEmitter<FakeGatewayEvents> {
   /** The options in force, defaults filled in. */
   readonly options: ResolvedOptions;
   /** Every payload every client sent, in order. */
@@ -54,28 +54,22 @@ export class FakeGateway extends EventEmitter<FakeGatewayEvents> implements Conn
   readonly sessions: ReadonlyMap<string, FakeSession> = new Map();
   /** Every connection ever made, in order, closed ones included. */
   readonly allConnections: FakeGatewayConnection[] = [];
-  /** Snowflakes for generated events. */
-  readonly snowflakes = new SnowflakeSource();
-  /** Where generated MESSAGE_CREATE events are placed. */
-  readonly messageContext: MessageContext;
 
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE });
   private readonly identifyLimit: IdentifyLimit;
   private readonly startedAt = performance.now();
   private readonly waiters = new Set<() => void>();
+  private readonly host: ConnectionHost & SessionHost;
   private base = '';
 
-  /** Prefer {@link startFakeGateway}, which also starts listening. */
-  constructor(options: ResolvedOptions) {
+  /** Prefer {@link startFakeGateway}, which also calls {@link FakeGateway.listen}. */
+  constructor(fakeGatewayOptions: FakeGatewayOptions = {}) {
     super();
+    const options = resolveOptions(fakeGatewayOptions);
     this.options = options;
     this.identifyLimit = new IdentifyLimit(options.maxConcurrency, options.identifyWindowMs);
-    this.messageContext = {
-      guildId: options.readyGuilds[0] ?? '1100000000000000010',
-      channelId: '1100000000000000011',
-      authorId: '1100000000000000012',
-    };
+    this.host = this.createHost();
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onHttpRequest(req, res);
     this.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createHttpServer(onRequest);
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -260,70 +254,62 @@ export class FakeGateway extends EventEmitter<FakeGatewayEvents> implements Conn
     });
   }
 
-  // ---- ConnectionHost and SessionHost ---------------------------------------------------
-
-  /** Monotonic ms since the gateway started. */
+  /** Monotonic ms since the gateway started: the clock of every record's `at`. */
   now(): number {
     return performance.now() - this.startedAt;
   }
 
-  /** How long a detached session stays resumable. */
-  get sessionTimeoutMs(): number {
-    return this.options.sessionTimeoutMs;
-  }
-
-  /** @internal Takes the IDENTIFY bucket of `shardId`, if free. */
-  tryIdentify(shardId: number): boolean {
-    return this.options.identifyWindowMs <= 0 || this.identifyLimit.tryAcquire(shardId, this.now());
-  }
-
-  /** @internal Creates a session attached to `connection`. */
-  openSession(connection: FakeGatewayConnection, shard: [number, number] | undefined, intents: number): FakeSession {
-    const session = new FakeSession(this, newSessionId(), shard, intents);
-    (this.sessions as Map<string, FakeSession>).set(session.id, session);
-    session.attach(connection);
-    return session;
-  }
-
-  /** @internal */
-  findSession(id: string): FakeSession | undefined {
-    return this.sessions.get(id);
-  }
-
-  /** @internal Ends a session: no RESUME will find it. */
-  endSession(session: FakeSession): void {
-    session.end();
-    this.runWaiters();
-  }
-
-  /** @internal The `d` of READY for `session`. */
-  readyData(session: FakeSession): unknown {
-    const { user, application, readyGuilds } = this.options;
-    return readyData({ user, application, guilds: readyGuilds, sessionId: session.id, resumeGatewayUrl: this.resumeUrl, shard: session.shard });
-  }
-
-  /** @internal GUILD_CREATE bodies to follow READY. */
-  guildCreates(): unknown[] {
-    if (!this.options.guildCreates) return [];
-    return this.options.readyGuilds.map((id) => guildCreateData(id, this.snowflakes.next(), this.options.user));
-  }
-
-  /** @internal */
-  record(connection: FakeGatewayConnection, record: ReceivedPayload): void {
-    this.received.push(record);
-    this.notify('payload', connection, record);
-  }
-
-  /** @internal */
-  recordClose(connection: FakeGatewayConnection, record: CloseRecord): void {
-    this.closes.push(record);
-    this.notify('close', connection, record);
-  }
-
-  /** @internal Emits an event, then retries every `waitUntil`. */
-  notify<K extends keyof FakeGatewayEvents>(event: K, ...args: FakeGatewayEvents[K]): void {
-    (this as unknown as EventEmitter).emit(event, ...args);
-    this.runWaiters();
+  /** What connections and sessions may ask of the gateway; kept off the public surface. */
+  private createHost(): ConnectionHost & SessionHost {
+    const { options } = this;
+    const sessions = this.sessions as Map<string, FakeSession>;
+    const snowflakes = new SnowflakeSource();
+    const host: ConnectionHost & SessionHost = {
+      options,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      snowflakes,
+      messageContext: {
+        guildId: options.readyGuilds[0] ?? '1100000000000000010',
+        channelId: '1100000000000000011',
+        authorId: '1100000000000000012',
+      },
+      now: () => this.now(),
+      tryIdentify: (shardId) => options.identifyWindowMs <= 0 || this.identifyLimit.tryAcquire(shardId, this.now()),
+      openSession: (connection, shard, intents) => {
+        const session = new FakeSession(host, newSessionId(), shard, intents);
+        sessions.set(session.id, session);
+        session.attach(connection);
+        return session;
+      },
+      findSession: (id) => sessions.get(id),
+      endSession: (session) => {
+        session.end();
+        this.runWaiters();
+      },
+      readyData: (session) =>
+        readyData({
+          user: options.user,
+          application: options.application,
+          guilds: options.readyGuilds,
+          sessionId: session.id,
+          resumeGatewayUrl: this.resumeUrl,
+          shard: session.shard,
+        }),
+      guildCreates: () => (options.guildCreates ? options.readyGuilds.map((id) => guildCreateData(id, snowflakes.next(), options.user)) : []),
+      record: (connection, record) => {
+        this.received.push(record);
+        host.notify('payload', connection, record);
+      },
+      recordClose: (connection, record) => {
+        this.closes.push(record);
+        host.notify('close', connection, record);
+      },
+      notify: (event, ...args) => {
+        (this as unknown as EventEmitter).emit(event, ...args);
+        this.runWaiters();
+      },
+    };
+    return host;
   }
 
   private runWaiters(): void {
@@ -331,9 +317,9 @@ export class FakeGateway extends EventEmitter<FakeGatewayEvents> implements Conn
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const connection = new FakeGatewayConnection(this, ws, this.allConnections.length + 1, req.url ?? '/');
+    const connection = new FakeGatewayConnection(this.host, ws, this.allConnections.length + 1, req.url ?? '/');
     this.allConnections.push(connection);
-    this.notify('connection', connection);
+    this.host.notify('connection', connection);
     connection.start();
   }
 

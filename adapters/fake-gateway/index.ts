@@ -10,7 +10,7 @@ export { type EtfDecodeOptions, decodeEtf } from './etf-decoder.js';
 export { encodeEtf } from './etf-encoder.js';
 export { EtfAtom } from './etf-tags.js';
 export { FakeGateway, type WaitOptions, startFakeGateway } from './gateway.js';
-export { FAKE_BOT_USER_ID, FAKE_GATEWAY_TOKEN, type FakeGatewayOptions } from './options.js';
+export { FAKE_BOT_USER_ID, FAKE_GATEWAY_TOKEN, type FakeGatewayOptions, type ResolvedOptions as ResolvedFakeGatewayOptions } from './options.js';
 export type { GatewayEncoding, ServerPayload } from './payload-codec.js';
 export { ALL_INTENTS, CloseCode, Intent, PRIVILEGED_INTENTS } from './protocol-tables.js';
 export type { CloseRecord, FakeGatewayEvents, ReceivedPayload, SentPayload } from './records.js';
