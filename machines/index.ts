@@ -20,3 +20,4 @@ export { eventFromPayload } from './payload-events.js';
 export { nextRandom, seedRandom } from './random.js';
 export { DEFAULT_RATE_LIMIT, liveSends, msUntilSlot, reservedSlots, userSlotsLeft, type RateLimitPolicy } from './rate-limit.js';
 export { DEFAULT_TIMEOUTS, TIMER_NAMES, type TimeoutPolicy, type TimerName } from './timers.js';
+export { DIAGRAM_MARKERS, toMermaid, withDiagram } from './diagram.js';
