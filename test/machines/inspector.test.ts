@@ -29,7 +29,7 @@ describe('inspector', () => {
     for (const name of ['waitingForHello', 'choosingAuthentication', 'identifying', 'ready', 'backoff', 'failed', 'sendIdentify', 'startHeartbeating', 'canResume', 'isFatalClose']) {
       expect(definition).toContain(name);
     }
-    const states = seen.filter((event) => event.type === '@xstate.snapshot').map((event) => JSON.stringify((event as { snapshot: { value: unknown } }).snapshot.value));
+    const states = seen.filter((event) => event.type === '@xstate.snapshot').map((event) => JSON.stringify((event as unknown as { snapshot: { value: unknown } }).snapshot.value));
     expect(states).toContain('"connecting"');
     expect(states).toContain('{"connected":"identifying"}');
     expect(states.at(-1)).toBe('{"connected":"ready"}');
