@@ -104,7 +104,7 @@ class EtfReader {
         const start = at + 5;
         this.need(start, length, 'a BINARY_EXT', at);
         this.pos = start + length;
-        return (length <= 16 && cachedAscii(bytes, start, length)) || utf8Text(bytes, start, length);
+        return utf8Text(bytes, start, length);
       }
       case 97: // SMALL_INTEGER_EXT
         this.need(at + 1, 1, 'a SMALL_INTEGER_EXT', at);
@@ -220,7 +220,7 @@ class EtfReader {
     this.need(start, length + 1, 'a bignum', at);
     this.pos = start + 1 + length;
     const bytes = this.bytes;
-    return bigDigitsToValue(bytes, start + 1, length, bytes[start] !== 0, this.bigint);
+    return bigDigitsToValue(bytes, this.view, start + 1, length, bytes[start] !== 0, this.bigint);
   }
 
   list(at: number): unknown[] {

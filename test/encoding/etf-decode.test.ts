@@ -146,6 +146,11 @@ describe('integers', () => {
     expect(decodeEtf(bytes(V, 110, 1, 2, 5))).toBe(-5);
   });
 
+  it('non-canonical long bignums holding small values are numbers, sign included', () => {
+    expect(decodeEtf(bytes(V, 111, ...u32(9), 1, 5, 0, 0, 0, 0, 0, 0, 0, 0))).toBe(-5);
+    expect(decodeEtf(bytes(V, 110, 12, 0, 1, 2, ...new Array(10).fill(0)))).toBe(0x0201);
+  });
+
   it('no -0 from a negative zero bignum', () => {
     expect(Object.is(decodeEtf(bytes(V, 110, 1, 1, 0)), 0)).toBe(true);
     expect(Object.is(decodeEtf(bytes(V, 110, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0)), 0)).toBe(true);
