@@ -259,6 +259,24 @@ describe('depth', () => {
   });
 });
 
+describe('input views', () => {
+  it('a subarray at an odd offset of a larger buffer decodes the same (floats, snowflakes, compressed)', () => {
+    for (const name of ['ready', 'new_float_0_1', 'small_big_snowflake', 'guild_create_compressed', 'float_ext_third']) {
+      const etf = fixtureEtf(name);
+      const host = new Uint8Array(etf.length + 7).fill(0xee);
+      host.set(etf, 3);
+      expect(decodeEtf(host.subarray(3, 3 + etf.length))).toStrictEqual(decodeEtf(etf));
+    }
+  });
+
+  it('a Node Buffer from the shared pool decodes the same', () => {
+    const etf = fixtureEtf('message_create');
+    const pooled = Buffer.from(etf);
+    expect(pooled.byteOffset === 0 && pooled.buffer.byteLength === etf.length).toBe(false);
+    expect(decodeEtf(pooled)).toStrictEqual(decodeEtf(etf));
+  });
+});
+
 describe('payloads as Discord sends them', () => {
   it('READY: event name atom -> string, snowflakes -> strings, shard STRING_EXT -> numbers', () => {
     const ready = decodeEtf(fixtureEtf('ready')) as {
