@@ -51,7 +51,7 @@ export class PayloadEncodeError extends DiscordGatewayError {
  * - `ETF_INFLATE_TOO_LARGE`: a compressed term declaring more than `maxInflatedSize` bytes, or more than its zlib data can hold.
  * - `ETF_INFLATE_FAILED`: zlib data that does not inflate or fails its checksum.
  * - `ETF_INFLATE_SIZE_MISMATCH`: zlib data inflating to another size than declared.
- * - `ETF_TRAILING_BYTES`: bytes left after the term.
+ * - `ETF_TRAILING_BYTES`: bytes left after the term (Erlang ignores them; a gateway message is one term).
  */
 export type EtfDecodeErrorCode =
   | 'ETF_BAD_VERSION'

@@ -380,6 +380,11 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  */
 export function decodeEtf(bytes: Uint8Array, options?: EtfDecodeOptions): unknown {
   const maxDepth = positiveInteger('maxDepth', options?.maxDepth, ETF_DEFAULT_MAX_DEPTH);
+  const maxInflated = positiveInteger(
+    'maxInflatedSize',
+    options?.maxInflatedSize,
+    ETF_DEFAULT_MAX_INFLATED_SIZE,
+  );
   const bigint = options?.bigint === true;
   if (bytes.length === 0) throw new EtfDecodeError('ETF_TRUNCATED', 'The input is empty', 0);
   if (bytes[0] !== 131) {
@@ -391,11 +396,6 @@ export function decodeEtf(bytes: Uint8Array, options?: EtfDecodeOptions): unknow
   }
   let reader: EtfReader;
   if (bytes[1] === 80) {
-    const maxInflated = positiveInteger(
-      'maxInflatedSize',
-      options?.maxInflatedSize,
-      ETF_DEFAULT_MAX_INFLATED_SIZE,
-    );
     if (bytes.length < 6) {
       throw new EtfDecodeError('ETF_TRUNCATED', 'The input ends inside a compressed term header', 1);
     }

@@ -153,6 +153,7 @@ describe('depth bomb', () => {
       expect(() => decodeEtf(bytes(V, 106), { maxDepth })).toThrow(RangeError);
     }
     expect(() => decodeEtf(bytes(V, 80, 0, 0, 0, 1, 0), { maxInflatedSize: 0 })).toThrow(RangeError);
+    expect(() => decodeEtf(bytes(V, 106), { maxInflatedSize: -5 })).toThrow(RangeError);
   });
 });
 
