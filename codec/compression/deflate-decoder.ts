@@ -5,13 +5,16 @@
  */
 import { CompressionError } from './errors.js';
 import {
+  CODE_LENGTH_INFO,
   CODE_LENGTH_ORDER,
-  DISTANCE_BASE,
-  DISTANCE_EXTRA,
+  DISTANCE_INFO,
   fixedDistanceLengths,
   fixedLiteralLengths,
-  LENGTH_BASE,
-  LENGTH_EXTRA,
+  KIND_END,
+  KIND_LENGTH,
+  KIND_LITERAL,
+  KIND_MASK,
+  LITERAL_LENGTH_INFO,
   MAX_DISTANCE_CODES,
   MAX_LITERAL_CODES,
 } from './deflate-tables.js';
@@ -23,11 +26,11 @@ const LITERAL_ROOT_BITS = 10;
 const DISTANCE_ROOT_BITS = 8;
 const CODE_LENGTH_ROOT_BITS = 7;
 // Below this length a byte loop beats copyWithin's call overhead.
-const COPY_WITHIN_MIN = 24;
+const COPY_WITHIN_MIN = 12;
 
-const FIXED_LITERAL = new HuffmanTable(LITERAL_ROOT_BITS, 288);
+const FIXED_LITERAL = new HuffmanTable(LITERAL_ROOT_BITS, LITERAL_LENGTH_INFO);
 FIXED_LITERAL.build(fixedLiteralLengths(), 0, 288);
-const FIXED_DISTANCE = new HuffmanTable(DISTANCE_ROOT_BITS, 32);
+const FIXED_DISTANCE = new HuffmanTable(DISTANCE_ROOT_BITS, DISTANCE_INFO);
 FIXED_DISTANCE.build(fixedDistanceLengths(), 0, 32);
 
 const EMPTY = new Uint8Array(0);
@@ -38,9 +41,9 @@ const EMPTY = new Uint8Array(0);
  */
 export class DeflateDecoder {
   private readonly output: InflateOutput;
-  private readonly literal = new HuffmanTable(LITERAL_ROOT_BITS, 288);
-  private readonly distance = new HuffmanTable(DISTANCE_ROOT_BITS, 32);
-  private readonly codeLength = new HuffmanTable(CODE_LENGTH_ROOT_BITS, 19);
+  private readonly literal = new HuffmanTable(LITERAL_ROOT_BITS, LITERAL_LENGTH_INFO);
+  private readonly distance = new HuffmanTable(DISTANCE_ROOT_BITS, DISTANCE_INFO);
+  private readonly codeLength = new HuffmanTable(CODE_LENGTH_ROOT_BITS, CODE_LENGTH_INFO);
   private readonly lengths = new Uint8Array(MAX_LITERAL_CODES + MAX_DISTANCE_CODES);
   private readonly codeLengthLengths = new Uint8Array(19);
   private inp: Uint8Array = EMPTY;
@@ -156,7 +159,7 @@ export class DeflateDecoder {
       const used = entry & 15;
       this.bitBuf >>>= used;
       this.bitCnt -= used;
-      const sym = entry >>> 4;
+      const sym = entry >>> 16;
       if (sym < 16) {
         lengths[i++] = sym;
       } else {
@@ -234,8 +237,8 @@ export class DeflateDecoder {
       let used = entry & 15;
       bitBuf >>>= used;
       bitCnt -= used;
-      let sym = entry >>> 4;
-      if (sym < 256) {
+      const kind = entry & KIND_MASK;
+      if (kind === KIND_LITERAL) {
         if (outPos >= limit) {
           output.pos = outPos;
           output.reserve(1);
@@ -243,19 +246,17 @@ export class DeflateDecoder {
           outPos = output.pos;
           limit = output.limit();
         }
-        out[outPos++] = sym;
+        out[outPos++] = entry >>> 16;
         continue;
       }
-      if (sym === 256) break;
-      sym -= 257;
-      if (sym >= 29) this.failAt(inPos, bitCnt, 'invalid literal/length symbol');
-      let len = LENGTH_BASE[sym]!;
-      const lenExtra = LENGTH_EXTRA[sym]!;
-      if (lenExtra !== 0) {
-        len += bitBuf & ((1 << lenExtra) - 1);
-        bitBuf >>>= lenExtra;
-        bitCnt -= lenExtra;
+      if (kind !== KIND_LENGTH) {
+        if (kind === KIND_END) break;
+        this.failAt(inPos, bitCnt, 'invalid literal/length symbol');
       }
+      let extra = (entry >>> 4) & 15;
+      const len = (entry >>> 16) + (bitBuf & ((1 << extra) - 1));
+      bitBuf >>>= extra;
+      bitCnt -= extra;
 
       if (bitCnt < 24) {
         if (inPos + 3 <= end) {
@@ -281,24 +282,20 @@ export class DeflateDecoder {
       used = entry & 15;
       bitBuf >>>= used;
       bitCnt -= used;
-      sym = entry >>> 4;
-      if (sym >= 30) this.failAt(inPos, bitCnt, 'invalid distance symbol');
-      let distance = DISTANCE_BASE[sym]!;
-      const distExtra = DISTANCE_EXTRA[sym]!;
-      if (distExtra !== 0) {
-        if (bitCnt < distExtra) {
-          this.inPos = inPos;
-          this.bitBuf = bitBuf;
-          this.bitCnt = bitCnt;
-          this.refill();
-          inPos = this.inPos;
-          bitBuf = this.bitBuf;
-          bitCnt = this.bitCnt;
-        }
-        distance += bitBuf & ((1 << distExtra) - 1);
-        bitBuf >>>= distExtra;
-        bitCnt -= distExtra;
+      if ((entry & KIND_MASK) !== KIND_LITERAL) this.failAt(inPos, bitCnt, 'invalid distance symbol');
+      extra = (entry >>> 4) & 15;
+      if (bitCnt < extra) {
+        this.inPos = inPos;
+        this.bitBuf = bitBuf;
+        this.bitCnt = bitCnt;
+        this.refill();
+        inPos = this.inPos;
+        bitBuf = this.bitBuf;
+        bitCnt = this.bitCnt;
       }
+      const distance = (entry >>> 16) + (bitBuf & ((1 << extra) - 1));
+      bitBuf >>>= extra;
+      bitCnt -= extra;
       // History starts at index 0 of the buffer, so this is "farther back than any output".
       if (distance > outPos) this.failAt(inPos, bitCnt, 'distance too far back');
       if (outPos + len > limit) {

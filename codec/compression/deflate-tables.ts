@@ -53,3 +53,39 @@ export function fixedLiteralLengths(): Uint8Array {
 export function fixedDistanceLengths(): Uint8Array {
   return new Uint8Array(32).fill(5);
 }
+
+/*
+ * Decoding-table entries pack what the decoder needs about a symbol into one integer:
+ * bits 0-3 code length (filled in by the table), 4-7 extra bits, 8-9 kind, 16-31 value
+ * (literal byte, base length, base distance or code-length symbol).
+ */
+/** Entry kind: a literal byte (or a valid distance / code-length symbol). */
+export const KIND_LITERAL = 0;
+/** Entry kind: a match length. */
+export const KIND_LENGTH = 0x100;
+/** Entry kind: end of block. */
+export const KIND_END = 0x200;
+/** Entry kind: a symbol the format reserves (literal/length 286-287, distance 30-31). */
+export const KIND_INVALID = 0x300;
+/** Mask of the kind bits. */
+export const KIND_MASK = 0x300;
+
+/** Entry data of the 288 literal/length symbols. */
+export const LITERAL_LENGTH_INFO = new Int32Array(288);
+for (let s = 0; s < 256; s++) LITERAL_LENGTH_INFO[s] = (s << 16) | KIND_LITERAL;
+LITERAL_LENGTH_INFO[256] = KIND_END;
+for (let s = 257; s < 286; s++) {
+  LITERAL_LENGTH_INFO[s] = (LENGTH_BASE[s - 257]! << 16) | (LENGTH_EXTRA[s - 257]! << 4) | KIND_LENGTH;
+}
+LITERAL_LENGTH_INFO[286] = KIND_INVALID;
+LITERAL_LENGTH_INFO[287] = KIND_INVALID;
+
+/** Entry data of the 32 distance symbols. */
+export const DISTANCE_INFO = new Int32Array(32);
+for (let s = 0; s < 30; s++) DISTANCE_INFO[s] = (DISTANCE_BASE[s]! << 16) | (DISTANCE_EXTRA[s]! << 4);
+DISTANCE_INFO[30] = KIND_INVALID;
+DISTANCE_INFO[31] = KIND_INVALID;
+
+/** Entry data of the 19 code-length symbols. */
+export const CODE_LENGTH_INFO = new Int32Array(19);
+for (let s = 0; s < 19; s++) CODE_LENGTH_INFO[s] = s << 16;

@@ -16,9 +16,12 @@ export const MAX_CODE_BITS = 15;
 /**
  * A decoding table: a direct lookup on the next `rootBits` input bits for short codes (almost
  * every symbol), and the canonical counts and symbols for the rare longer ones.
- * Root entries are `(symbol << 4) | codeLength`; 0 means "not a short code".
+ * Entries are `info[symbol] | codeLength` (code length in bits 0-3, the alphabet's own data
+ * above); a root entry of 0 means "not a short code".
  */
 export class HuffmanTable {
+  /** Per-symbol data of the alphabet, OR-ed into entries; bits 0-3 must be zero. */
+  readonly info: Int32Array;
   /** Number of input bits the root table is indexed by. */
   readonly rootBits: number;
   /** Direct lookup: entry for every `rootBits`-bit input (LSB-first, as DEFLATE packs codes). */
@@ -34,10 +37,11 @@ export class HuffmanTable {
   private readonly offsets = new Uint16Array(MAX_CODE_BITS + 2);
   private readonly nextCode = new Uint16Array(MAX_CODE_BITS + 1);
 
-  constructor(rootBits: number, maxSymbols: number) {
+  constructor(rootBits: number, info: Int32Array) {
+    this.info = info;
     this.rootBits = rootBits;
     this.root = new Int32Array(1 << rootBits);
-    this.symbols = new Uint16Array(maxSymbols);
+    this.symbols = new Uint16Array(info.length);
   }
 
   /**
@@ -70,6 +74,7 @@ export class HuffmanTable {
       code = (code + counts[len]!) << 1;
     }
     const symbols = this.symbols;
+    const info = this.info;
     const root = this.root;
     const rootBits = this.rootBits;
     const rootSize = 1 << rootBits;
@@ -82,7 +87,7 @@ export class HuffmanTable {
       if (len > rootBits) continue;
       // DEFLATE sends codes most-significant bit first into an LSB-first bit stream.
       const reversed = ((REVERSED_BYTE[c & 0xff]! << 8) | REVERSED_BYTE[c >>> 8]!) >>> (16 - len);
-      const entry = (s << 4) | len;
+      const entry = info[s]! | len;
       for (let i = reversed; i < rootSize; i += 1 << len) root[i] = entry;
     }
   }
@@ -91,7 +96,7 @@ export class HuffmanTable {
 /**
  * Decodes a code the root table does not hold (longer than `rootBits`, or unused code space)
  * from `bits` (the next input bits, LSB first; at least 15 valid). Returns the entry
- * `(symbol << 4) | length`, or -1 if the bits form no code.
+ * `info[symbol] | length`, or -1 if the bits form no code.
  */
 export function decodeLongCode(table: HuffmanTable, bits: number): number {
   const counts = table.counts;
@@ -101,7 +106,7 @@ export function decodeLongCode(table: HuffmanTable, bits: number): number {
   for (let len = 1; len <= MAX_CODE_BITS; len++) {
     code |= (bits >>> (len - 1)) & 1;
     const count = counts[len]!;
-    if (code - first < count) return (table.symbols[index + code - first]! << 4) | len;
+    if (code - first < count) return table.info[table.symbols[index + code - first]!]! | len;
     index += count;
     first = (first + count) << 1;
     code <<= 1;
