@@ -18,7 +18,7 @@ import { closeAction, closeEndsSession, describeCloseCode, RECONNECT_CLOSE_CODE 
 import type { GatewayCommand } from './commands.js';
 import { type AfterClose, createContext, type GatewayContext, type GatewayInput } from './context.js';
 import type { GatewayEvent } from './events.js';
-import { withGatewayQuery } from './gateway-url.js';
+import { nextConnectionUrl, withGatewayQuery } from './gateway-url.js';
 import { GatewayOpcode, USER_SENDABLE_OPCODES } from './opcodes.js';
 import { nextRandom } from './random.js';
 import { liveSends, msUntilSlot, userSlotsLeft } from './rate-limit.js';
@@ -39,10 +39,6 @@ interface CloseParams {
 
 const isResumable = (context: GatewayContext): boolean => context.sessionId !== null && context.sequence !== null;
 
-/** Where the next connection goes: the resume URL only when there is a session to resume. */
-const nextUrl = (context: GatewayContext): string =>
-  (isResumable(context) && context.resumeGatewayUrl) || context.gatewayUrl;
-
 /** The code a `socket.closed` (or a close timeout, code null) carries. */
 const closedCode = (event: GatewayEvent): number | null => (event.type === 'socket.closed' ? event.code : null);
 
@@ -61,7 +57,7 @@ export const gatewayMachine = setup({
   actions: {
     /** Opens a transport to the resume URL (with a session) or the gateway URL. */
     openSocket: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit({ type: 'socket.open', url: nextUrl(context) });
+      enqueue.emit({ type: 'socket.open', url: nextConnectionUrl(context) });
     }),
     /** Arms a timer for the given policy duration. */
     setTimer: enqueueActions(({ enqueue }, params: { name: TimerName; ms: number }) => {

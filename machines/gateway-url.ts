@@ -10,3 +10,14 @@ export function withGatewayQuery(resumeUrl: string, gatewayUrl: string): string 
   if (target.pathname === '') target.pathname = '/';
   return target.toString();
 }
+
+/** Where the next connection goes: the resume URL only when there is a session to resume. */
+export function nextConnectionUrl(context: {
+  readonly gatewayUrl: string;
+  readonly resumeGatewayUrl: string | null;
+  readonly sessionId: string | null;
+  readonly sequence: number | null;
+}): string {
+  const resumable = context.sessionId !== null && context.sequence !== null;
+  return (resumable && context.resumeGatewayUrl) || context.gatewayUrl;
+}

@@ -1,0 +1,22 @@
+/** Picks the transport decompressor for a connection's `compress` setting. */
+import { ZlibStreamInflater } from '../../codec/compression/zlib-stream-inflater.js';
+import { InvalidOptionError } from './errors.js';
+import type { TransportCompressionName } from './gateway-url.js';
+
+/** The shape both stream decompressors share: one context per connection, `reset()` for the next. */
+export interface StreamDecompressor {
+  push(bytes: Uint8Array): Uint8Array | null;
+  reset(): void;
+}
+
+/** A decompressor for `compress`, or null for an uncompressed connection. */
+export function createDecompressor(compress: TransportCompressionName | null, maxMessageSize?: number): StreamDecompressor | null {
+  switch (compress) {
+    case null:
+      return null;
+    case 'zlib-stream':
+      return new ZlibStreamInflater({ maxMessageSize });
+    default:
+      throw new InvalidOptionError(`compress must be "zlib-stream", "zstd-stream" or null, not ${JSON.stringify(compress)}.`);
+  }
+}

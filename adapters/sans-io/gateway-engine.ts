@@ -1,0 +1,409 @@
+/**
+ * The sans-I/O gateway connection: the codecs and the machine wired together. Bytes and timer
+ * firings go in; bytes to write, timers to arm, dispatches and state changes come out as effects.
+ *
+ * Rules: the engine makes no protocol decision itself (those are the machine's); it only turns
+ * bytes into machine events and machine commands into bytes. It never touches a socket, a timer or
+ * a clock other than the injected `now`. The token lives only here, in a private field, and is
+ * added to IDENTIFY/RESUME at the moment they are encoded; it never reaches the machine, an
+ * effect, an error or a log.
+ */
+import type { InspectionEvent, Observer } from 'xstate';
+import { CompressionError } from '../../codec/compression/errors.js';
+import { payloadEncoding, type PayloadEncoding } from '../../codec/encoding/encodings.js';
+import type { GatewayPayload } from '../../codec/encoding/payload.js';
+import { DiscordGatewayError } from '../../codec/errors.js';
+import { WebSocketClient } from '../../codec/websocket/client.js';
+import type { GatewayCommand } from '../../machines/commands.js';
+import type { GatewayInput } from '../../machines/context.js';
+import type { GatewayEvent, IdentifyData } from '../../machines/events.js';
+import { GatewayOpcode } from '../../machines/opcodes.js';
+import { eventFromPayload } from '../../machines/payload-events.js';
+import { createActorRunner, createReducerRunner, type GatewaySnapshot, type MachineRunner } from '../../machines/runner.js';
+import type { TimerName } from '../../machines/timers.js';
+import { createDecompressor, type StreamDecompressor } from './decompressor.js';
+import type { EngineEffect } from './effects.js';
+import { FatalCloseError, InvalidStateError, PayloadTooLargeError, SendRejectedError } from './errors.js';
+import { buildGatewayUrl, destinationOf, type GatewayEncodingName, type TransportCompressionName } from './gateway-url.js';
+import { stateName } from './state-name.js';
+
+/** The gateway closes connections whose payloads exceed this many bytes. */
+export const MAX_OUTGOING_PAYLOAD_BYTES = 4096;
+
+/** Options of {@link GatewayEngine}. */
+export interface GatewayEngineOptions {
+  /** The gateway host or URL (`gateway.discord.gg`, `wss://gateway.discord.gg`, `ws://127.0.0.1:8080`). */
+  readonly url: string;
+  /** Payload encoding (default `json`). */
+  readonly encoding?: GatewayEncodingName;
+  /** Transport compression (default none). */
+  readonly compress?: TransportCompressionName | null;
+  /** The bot token, for a connection that identifies by itself. Kept private; never emitted. */
+  readonly token?: string;
+  /** IDENTIFY data without the token: when given, the connection identifies and resumes by itself. */
+  readonly identify?: IdentifyData | null;
+  /** Wait for `grantIdentify()` before each IDENTIFY (a shared `max_concurrency` limiter) instead of identifying at once. */
+  readonly identifyGate?: boolean;
+  /** Fills bytes with secure random values (default `crypto.getRandomValues`). Used for keys and masks. */
+  readonly random?: (bytes: Uint8Array) => Uint8Array;
+  /** A monotonic clock in milliseconds (default `performance.now()`). */
+  readonly now?: () => number;
+  /** Seed of the machine's jitter generator (default: 32 bits from `random`). */
+  readonly seed?: number;
+  /** Policy overrides (backoff, rate limit, timeouts). */
+  readonly policies?: GatewayInput['policies'];
+  /** Bounds on one WebSocket message and on one inflated message, in bytes. */
+  readonly limits?: { readonly maxMessageSize?: number; readonly maxInflatedSize?: number };
+  /** Extra HTTP headers for the upgrade request (e.g. User-Agent). */
+  readonly headers?: Record<string, string>;
+  /** An XState inspector (`createBrowserInspector().inspect`, `createInspector(...).inspect`, or a function). */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** A persisted machine snapshot to continue from (resumes the session on the next connection). */
+  readonly snapshot?: unknown;
+  /** Run the machine as an actor (default) or as a pure reducer over `transition()`. */
+  readonly runner?: 'actor' | 'reducer';
+  /** Also emit a `payload` effect for every payload the server sends (the seed's `events()`). */
+  readonly emitPayloads?: boolean;
+}
+
+const defaultRandom = (bytes: Uint8Array): Uint8Array => globalThis.crypto.getRandomValues(bytes);
+const defaultNow = (): number => globalThis.performance.now();
+
+/**
+ * One gateway connection, sans I/O. Call `connect()`, perform the effects from `takeEffects()`
+ * after every call, and report back with `transportConnected()`, `receive()`, `transportClosed()`
+ * and `fireTimer()`.
+ */
+export class GatewayEngine {
+  /** The URL of the first connection (with `v`, `encoding`, `compress`). */
+  readonly url: string;
+  /** The payload encoding. */
+  readonly encoding: PayloadEncoding;
+  /** The transport compression, or null. */
+  readonly compress: TransportCompressionName | null;
+  readonly #runner: MachineRunner;
+  readonly #random: (bytes: Uint8Array) => Uint8Array;
+  readonly #now: () => number;
+  readonly #options: GatewayEngineOptions;
+  readonly #decompressor: StreamDecompressor | null;
+  #token: string | null;
+  #socket: WebSocketClient | null = null;
+  #effects: EngineEffect[] = [];
+  #queue: GatewayEvent[] = [];
+  #draining = false;
+  #state: string;
+  #nextSendId = 1;
+
+  constructor(options: GatewayEngineOptions) {
+    this.#options = options;
+    this.#random = options.random ?? defaultRandom;
+    this.#now = options.now ?? defaultNow;
+    this.#token = options.token ?? null;
+    this.compress = options.compress ?? null;
+    this.url = buildGatewayUrl(options.url, options.encoding ?? 'json', this.compress);
+    this.encoding = payloadEncoding(options.encoding ?? 'json');
+    this.#decompressor = createDecompressor(this.compress, options.limits?.maxInflatedSize);
+    const input: GatewayInput = {
+      url: this.url,
+      identify: options.identify ?? null,
+      seed: options.seed ?? new Uint32Array(this.#random(new Uint8Array(4)).buffer)[0]!,
+      policies: options.policies,
+    };
+    this.#runner =
+      options.runner === 'reducer'
+        ? createReducerRunner({ input, snapshot: options.snapshot })
+        : createActorRunner({ input, snapshot: options.snapshot, inspect: options.inspect });
+    this.#state = '';
+    this.#handle(this.#runner.start());
+    this.#state = stateName(this.#runner.snapshot);
+  }
+
+  /** The machine state as a dotted path, e.g. `connected.ready`. */
+  get state(): string {
+    return this.#state;
+  }
+
+  /** The machine's current snapshot (context: session id, sequence, latency, ...). */
+  get snapshot(): GatewaySnapshot {
+    return this.#runner.snapshot;
+  }
+
+  /** A JSON-safe snapshot (no token) from which a new engine RESUMEs this session. */
+  persist(): unknown {
+    return this.#runner.persist();
+  }
+
+  /** Takes the effects produced so far, oldest first. */
+  takeEffects(): EngineEffect[] {
+    const effects = this.#effects;
+    this.#effects = [];
+    return effects;
+  }
+
+  /** Starts a connection (or a new one; after restoring a snapshot, the session is resumed). */
+  connect(): void {
+    this.#feed({ type: 'connect', now: this.#now() });
+  }
+
+  /** The transport from the last `transport.open` is connected: the upgrade request is written. */
+  transportConnected(): void {
+    const socket = this.#socket;
+    if (!socket || socket.state !== 'idle') return;
+    this.#write(socket.connect());
+  }
+
+  /** Bytes read from the transport; `null` when the transport reached end of stream. */
+  receive(bytes: Uint8Array | null): void {
+    const socket = this.#socket;
+    if (!socket || socket.state === 'idle' || socket.state === 'closed') return;
+    const wasConnecting = socket.state === 'connecting';
+    try {
+      socket.receive(bytes);
+    } catch (error) {
+      // The upgrade was refused or unreadable: nothing was opened, nothing is sent back.
+      this.#socket = null;
+      this.#effects.push({ type: 'rejected', error: asGatewayError(error) }, { type: 'transport.destroy' });
+      this.#feed({ type: 'socket.closed', code: null, reason: `upgrade failed: ${asGatewayError(error).code}`, now: this.#now() });
+      return;
+    }
+    for (const event of socket.events()) {
+      if (this.#socket !== socket) return;
+      switch (event.type) {
+        case 'open':
+          this.#feed({ type: 'socket.opened', now: this.#now() });
+          break;
+        case 'message':
+          this.#onMessage(socket, event.data);
+          break;
+        case 'close':
+          this.#onClose(socket, event.code, event.reason, event.clean, event.error);
+          break;
+        default:
+          break;
+      }
+    }
+    if (this.#socket === socket) for (const frame of socket.takeOutgoing()) this.#write(frame);
+    if (wasConnecting && bytes === null && this.#socket === socket) this.transportClosed('end of stream during the upgrade');
+  }
+
+  /** The transport failed or closed (connection refused, TLS error, reset, EOF). */
+  transportClosed(reason = 'the transport closed'): void {
+    const socket = this.#socket;
+    if (socket && (socket.state === 'open' || socket.state === 'closing')) {
+      this.receive(null);
+      return;
+    }
+    this.#socket = null;
+    this.#feed({ type: 'socket.closed', code: null, reason, now: this.#now() });
+  }
+
+  /** A timer armed by a `timer.set` effect has fired. */
+  fireTimer(name: TimerName): void {
+    this.#feed({ type: `timer.${name}`, now: this.#now() });
+  }
+
+  /** This shard's IDENTIFY bucket is free (answers an `identify.request` effect). */
+  grantIdentify(): void {
+    this.#feed({ type: 'identify.granted', now: this.#now() });
+  }
+
+  /**
+   * Sends a payload through the rate limiter. Returns its id; a `sent` or `send.failed` effect
+   * with that id follows. Throws {@link PayloadTooLargeError} at once for a payload over 4096 bytes.
+   */
+  send(payload: GatewayPayload, options: { queue?: boolean } = {}): number {
+    const size = this.encoding.encode(payload).byteLength;
+    if (size > MAX_OUTGOING_PAYLOAD_BYTES) throw new PayloadTooLargeError(size, MAX_OUTGOING_PAYLOAD_BYTES, payload.op);
+    const id = this.#nextSendId++;
+    this.#feed({ type: 'user.send', id, payload, queue: options.queue ?? true, now: this.#now() });
+    return id;
+  }
+
+  /** Closes the connection; 1000/1001 end the session, other codes keep it resumable. */
+  close(code = 1000, reason = ''): void {
+    this.#feed({ type: 'user.close', code, reason, now: this.#now() });
+  }
+
+  /** IDENTIFY by hand (the seed's style); legal right after HELLO when no `identify` option was given. */
+  identify(data: IdentifyData, token: string): void {
+    this.#expect('user.identify', 'identify() is only legal after HELLO, before READY, on a connection without the identify option');
+    this.#token = token;
+    this.#feed({ type: 'user.identify', data, now: this.#now() });
+  }
+
+  /** RESUME by hand (the seed's style); legal right after HELLO when a session exists. */
+  resume(token: string): void {
+    this.#expect('user.resume', 'resume() is only legal after HELLO on a connection with a session to resume (see shouldResume)');
+    this.#token = token;
+    this.#feed({ type: 'user.resume', now: this.#now() });
+  }
+
+  /** Sends a heartbeat now, or closes a zombie connection whose last heartbeat was never acknowledged. */
+  heartbeat(): void {
+    this.#feed({ type: 'timer.heartbeat', now: this.#now() });
+  }
+
+  /** Stops the machine (no more effects). */
+  stop(): void {
+    this.#runner.stop();
+  }
+
+  #expect(type: 'user.identify' | 'user.resume', message: string): void {
+    if (!this.#runner.snapshot.can({ type, now: 0, ...(type === 'user.identify' ? { data: {} } : {}) } as GatewayEvent)) {
+      throw new InvalidStateError(`${message}; the connection is ${this.#state}.`, this.#state);
+    }
+  }
+
+  #onMessage(socket: WebSocketClient, data: Uint8Array): void {
+    let payload: GatewayPayload;
+    try {
+      const message = this.#decompressor ? this.#decompressor.push(data) : data;
+      if (message === null) return;
+      payload = this.encoding.decode(message);
+    } catch (error) {
+      this.#failConnection(socket, asGatewayError(error));
+      return;
+    }
+    if (this.#options.emitPayloads) this.#effects.push({ type: 'payload', payload });
+    const event = eventFromPayload(payload, this.#now());
+    if (event) this.#feed(event);
+  }
+
+  /** Bad data from the server: tell it why (1007/1009), drop the transport, let the machine reconnect. */
+  #failConnection(socket: WebSocketClient, error: DiscordGatewayError): void {
+    const closeCode = error instanceof CompressionError ? error.closeCode : 1007;
+    if (socket.state === 'open') this.#write(socket.close(closeCode, error.code));
+    this.#socket = null;
+    this.#effects.push({ type: 'error', error }, { type: 'transport.destroy' });
+    this.#feed({ type: 'socket.closed', code: null, reason: error.message, now: this.#now() });
+  }
+
+  #onClose(socket: WebSocketClient, code: number | null, reason: string, clean: boolean, error?: DiscordGatewayError): void {
+    const replies = socket.takeOutgoing();
+    for (const frame of replies) this.#write(frame);
+    this.#socket = null;
+    if (error) this.#effects.push({ type: 'error', error });
+    this.#effects.push(
+      { type: 'closed', code: clean ? code : null, reason, reply: replies[0] ?? null },
+      { type: clean ? 'transport.end' : 'transport.destroy' },
+    );
+    this.#feed({ type: 'socket.closed', code: clean ? code : null, reason, now: this.#now() });
+  }
+
+  /** Sends one event to the machine, and any it causes, one at a time (never re-entrant). */
+  #feed(event: GatewayEvent): void {
+    this.#queue.push(event);
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+        this.#handle(this.#runner.send(next));
+        const state = stateName(this.#runner.snapshot);
+        if (state !== this.#state) {
+          this.#effects.push({ type: 'state', from: this.#state, to: state });
+          this.#state = state;
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #handle(commands: GatewayCommand[]): void {
+    for (const command of commands) {
+      switch (command.type) {
+        case 'socket.open':
+          this.#openSocket(command.url);
+          break;
+        case 'socket.close':
+          this.#closeSocket(command.code, command.reason);
+          break;
+        case 'socket.terminate':
+          if (this.#socket) this.#effects.push({ type: 'transport.destroy' });
+          this.#socket = null;
+          break;
+        case 'send.payload':
+          this.#sendPayload(command.payload, command.auth, command.id);
+          break;
+        case 'send.rejected':
+          this.#effects.push({ type: 'send.failed', id: command.id, error: new SendRejectedError(command.reason) });
+          break;
+        case 'timer.set':
+        case 'timer.clear':
+          this.#effects.push(command);
+          break;
+        case 'identify.request':
+          if (this.#options.identifyGate) this.#effects.push(command);
+          else this.#queue.push({ type: 'identify.granted', now: this.#now() });
+          break;
+        case 'gateway.dispatch':
+          this.#effects.push({ type: 'dispatch', payload: command.payload });
+          break;
+        case 'heartbeat.acked':
+          this.#effects.push({ type: 'heartbeat', latencyMs: command.latencyMs });
+          break;
+        case 'session.failed':
+          this.#effects.push({ type: 'failed', error: new FatalCloseError(command.code, command.reason) });
+          break;
+      }
+    }
+  }
+
+  #openSocket(url: string): void {
+    if (this.#socket) this.#effects.push({ type: 'transport.destroy' });
+    this.#socket = new WebSocketClient({
+      url,
+      random: this.#random,
+      headers: this.#options.headers,
+      maxMessageSize: this.#options.limits?.maxMessageSize,
+    });
+    this.#decompressor?.reset();
+    this.#effects.push({ type: 'transport.open', url, destination: destinationOf(url) });
+  }
+
+  #closeSocket(code: number, reason: string): void {
+    const socket = this.#socket;
+    if (socket?.state === 'open') {
+      this.#write(socket.close(code, reason));
+      return;
+    }
+    // No WebSocket to close politely (still connecting, or already gone): drop the transport.
+    if (socket) this.#effects.push({ type: 'transport.destroy' });
+    this.#socket = null;
+    this.#queue.push({ type: 'socket.closed', code: null, reason: 'closed before the upgrade finished', now: this.#now() });
+  }
+
+  #sendPayload(payload: GatewayPayload, auth: 'identify' | 'resume' | undefined, id: number | undefined): void {
+    const socket = this.#socket;
+    if (socket?.state !== 'open') {
+      if (id !== undefined) this.#effects.push({ type: 'send.failed', id, error: new SendRejectedError('disconnected') });
+      return;
+    }
+    const bytes = this.encoding.encode(auth ? this.#withToken(payload) : payload);
+    if (bytes.byteLength > MAX_OUTGOING_PAYLOAD_BYTES) {
+      const error = new PayloadTooLargeError(bytes.byteLength, MAX_OUTGOING_PAYLOAD_BYTES, payload.op);
+      this.#effects.push(id === undefined ? { type: 'error', error } : { type: 'send.failed', id, error });
+      return;
+    }
+    this.#write(socket.send(bytes, { binary: this.encoding.binary }));
+    if (id !== undefined) this.#effects.push({ type: 'sent', id });
+  }
+
+  #withToken(payload: GatewayPayload): GatewayPayload {
+    if (this.#token === null) {
+      throw new InvalidStateError('No token: pass `token` to the connection, or call identify()/resume() with one.', this.#state);
+    }
+    const op = payload.op === GatewayOpcode.Identify ? GatewayOpcode.Identify : GatewayOpcode.Resume;
+    return { op, d: { token: this.#token, ...(payload.d as object) } };
+  }
+
+  #write(bytes: Uint8Array): void {
+    this.#effects.push({ type: 'transport.write', bytes });
+  }
+}
+
+/** Any thrown value as one of our typed errors (a foreign error is wrapped, never passed raw). */
+function asGatewayError(error: unknown): DiscordGatewayError {
+  if (error instanceof DiscordGatewayError) return error;
+  return new DiscordGatewayError('INTERNAL', 'An unexpected error occurred while reading from the gateway.', { cause: error });
+}
