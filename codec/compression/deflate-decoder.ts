@@ -1,6 +1,6 @@
 /**
  * DEFLATE (RFC 1951) block decoder for zlib-stream: decodes one sync-flushed segment at a time
- * into an {@link InflateOutput} whose history is the window. Owns the bit reader and the
+ * into an {@link WindowedOutput} whose history is the window. Owns the bit reader and the
  * Huffman tables; never sees the zlib header, WebSocket messages or buffering policy.
  */
 import { CompressionError } from './errors.js';
@@ -19,7 +19,7 @@ import {
   MAX_LITERAL_CODES,
 } from './deflate-tables.js';
 import { decodeLongCode, HuffmanTable } from './huffman-table.js';
-import type { InflateOutput } from './inflate-output.js';
+import type { WindowedOutput } from './windowed-output.js';
 
 // Root sizes trade table-building time per block against how often codes miss the root.
 const LITERAL_ROOT_BITS = 10;
@@ -40,7 +40,7 @@ const EMPTY = new Uint8Array(0);
  * reads past the segment's end only as zero padding, which is detected as truncation.
  */
 export class DeflateDecoder {
-  private readonly output: InflateOutput;
+  private readonly output: WindowedOutput;
   private readonly literal = new HuffmanTable(LITERAL_ROOT_BITS, LITERAL_LENGTH_INFO);
   private readonly distance = new HuffmanTable(DISTANCE_ROOT_BITS, DISTANCE_INFO);
   private readonly codeLength = new HuffmanTable(CODE_LENGTH_ROOT_BITS, CODE_LENGTH_INFO);
@@ -52,7 +52,7 @@ export class DeflateDecoder {
   private bitBuf = 0;
   private bitCnt = 0;
 
-  constructor(output: InflateOutput) {
+  constructor(output: WindowedOutput) {
     this.output = output;
   }
 

@@ -1,31 +1,37 @@
 /**
- * The inflater's output buffer, which is also its sliding window: the last 32 KiB of earlier
- * messages sit right before the current message, so back-references read one contiguous array.
- * Owns growth and the size bound; knows nothing of bit streams.
+ * A decoder's output buffer, which is also its sliding window: the history the format may refer
+ * back to sits right before the current message, so back-references read one contiguous array.
+ * Owns growth, sliding and the size bound; knows nothing of bit streams or formats.
  */
 import { CompressionLimitError } from './errors.js';
-import { WINDOW_SIZE } from './deflate-tables.js';
 
 const INITIAL_CAPACITY = 128 * 1024;
 
 /**
- * Output of one zlib-stream context. `buf[0, pos)` is valid data: history, then the current
- * message from `start`. The buffer only ever holds `maxMessageSize + 32 KiB` bytes at most.
+ * Output of one decompression context. `buf[0, pos)` is valid data: history, then the current
+ * message from `start`. At most `window` bytes of history before `start` are kept, so the buffer
+ * never holds more than `maxMessageSize + maxWindow` bytes.
  */
-export class InflateOutput {
+export class WindowedOutput {
   /** Backing store; replaced when it grows, so never cache it across {@link reserve}. */
   buf: Uint8Array;
   /** Write position. */
   pos = 0;
   /** Where the current message starts. */
   start = 0;
+  /** How far back the current stream may refer (at most `maxWindow`). */
+  window: number;
   /** Bound on one message. */
   readonly maxMessageSize: number;
   private readonly maxCapacity: number;
+  private readonly format: string;
 
-  constructor(maxMessageSize: number) {
+  /** `format` names the stream in the error a user sees (for example `zlib-stream`). */
+  constructor(maxMessageSize: number, maxWindow: number, format: string) {
     this.maxMessageSize = maxMessageSize;
-    this.maxCapacity = maxMessageSize + WINDOW_SIZE;
+    this.window = maxWindow;
+    this.maxCapacity = maxMessageSize + maxWindow;
+    this.format = format;
     this.buf = new Uint8Array(Math.min(INITIAL_CAPACITY, this.maxCapacity));
   }
 
@@ -49,12 +55,12 @@ export class InflateOutput {
       throw new CompressionLimitError(
         'INFLATED_TOO_LARGE',
         this.maxMessageSize,
-        `a zlib-stream message inflates to more than maxMessageSize (${this.maxMessageSize} bytes); ` +
+        `a ${this.format} message decompresses to more than maxMessageSize (${this.maxMessageSize} bytes); ` +
           'raise the bound if such messages are expected, otherwise the server sent a decompression bomb',
       );
     }
     if (this.pos + n <= this.buf.length) return;
-    const keepFrom = Math.max(0, this.start - WINDOW_SIZE);
+    const keepFrom = Math.max(0, this.start - this.window);
     const required = this.pos - keepFrom + n;
     let capacity = this.buf.length;
     // Sliding a nearly full buffer would repeat on every reserve; grow instead.

@@ -5,8 +5,9 @@
  */
 import { BoundedBuffer } from './bounded-buffer.js';
 import { DeflateDecoder } from './deflate-decoder.js';
+import { WINDOW_SIZE } from './deflate-tables.js';
 import { CompressionError } from './errors.js';
-import { InflateOutput } from './inflate-output.js';
+import { WindowedOutput } from './windowed-output.js';
 import { resolveLimits, type StreamDecompressorOptions } from './limits.js';
 
 /** Options of {@link ZlibStreamInflater}. */
@@ -25,7 +26,7 @@ export class ZlibStreamInflater {
   readonly maxMessageSize: number;
   /** Bound on the compressed bytes buffered for one message, in bytes. */
   readonly maxCompressedSize: number;
-  private readonly output: InflateOutput;
+  private readonly output: WindowedOutput;
   private readonly decoder: DeflateDecoder;
   private readonly pending: BoundedBuffer;
   private headerRead = false;
@@ -35,7 +36,7 @@ export class ZlibStreamInflater {
     const limits = resolveLimits(options);
     this.maxMessageSize = limits.maxMessageSize;
     this.maxCompressedSize = limits.maxCompressedSize;
-    this.output = new InflateOutput(this.maxMessageSize);
+    this.output = new WindowedOutput(this.maxMessageSize, WINDOW_SIZE, 'zlib-stream');
     this.decoder = new DeflateDecoder(this.output);
     this.pending = new BoundedBuffer(
       this.maxCompressedSize,
