@@ -207,7 +207,7 @@ describe('the seed guide over real TCP', () => {
       expect(() => conn.receive(null)).toThrowError(/ended/);
       ceilings.push(conn.reconnect());
     }
-    ceilings.forEach((seconds, attempt) => expect(seconds).toBeLessThan(2 ** attempt));
+    for (const [attempt, seconds] of ceilings.entries()) expect(seconds).toBeLessThan(2 ** attempt);
     expect(Math.max(...ceilings)).toBeGreaterThan(1);
     // A wrong token: the gateway closes with 4004 and the connection must not be retried.
     const { sock } = await bootstrap(conn);
