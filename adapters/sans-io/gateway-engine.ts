@@ -23,7 +23,7 @@ import { createActorRunner, createReducerRunner, type GatewaySnapshot, type Mach
 import type { TimerName } from '../../machines/timers.js';
 import { createDecompressor, type StreamDecompressor } from './decompressor.js';
 import type { EngineEffect } from './effects.js';
-import { FatalCloseError, InvalidStateError, PayloadTooLargeError, SendRejectedError } from './errors.js';
+import { FatalCloseError, InvalidOptionError, InvalidStateError, PayloadTooLargeError, SendRejectedError } from './errors.js';
 import { buildGatewayUrl, destinationOf, type GatewayEncodingName, type TransportCompressionName } from './gateway-url.js';
 import { stateName } from './state-name.js';
 
@@ -64,6 +64,30 @@ export interface GatewayEngineOptions {
   readonly runner?: 'actor' | 'reducer';
   /** Also emit a `payload` effect for every payload the server sends (the seed's `events()`). */
   readonly emitPayloads?: boolean;
+  /** Sees every input (never the token) and every machine command: what a recorder needs. */
+  readonly observer?: EngineObserver;
+}
+
+/** One call into the engine, as a recorder stores it (the token is never part of it). */
+export type EngineInput =
+  | { readonly type: 'connect' }
+  | { readonly type: 'transport.connected' }
+  | { readonly type: 'receive'; readonly bytes: Uint8Array | null }
+  | { readonly type: 'transport.closed'; readonly reason: string }
+  | { readonly type: 'timer'; readonly name: TimerName }
+  | { readonly type: 'identify.granted' }
+  | { readonly type: 'send'; readonly payload: GatewayPayload; readonly queue: boolean }
+  | { readonly type: 'close'; readonly code: number; readonly reason: string }
+  | { readonly type: 'identify'; readonly data: IdentifyData }
+  | { readonly type: 'resume' }
+  | { readonly type: 'heartbeat' };
+
+/** Hooks that watch an engine: each input with its time, and each machine command it caused. */
+export interface EngineObserver {
+  /** Called at the start of every public call, with the clock reading the whole call uses. */
+  input?(input: EngineInput, at: number): void;
+  /** Called for every command the machine emits, with the time of the input that caused it. */
+  command?(command: GatewayCommand, at: number): void;
 }
 
 const defaultRandom = (bytes: Uint8Array): Uint8Array => globalThis.crypto.getRandomValues(bytes);
@@ -81,6 +105,8 @@ export class GatewayEngine {
   readonly encoding: PayloadEncoding;
   /** The transport compression, or null. */
   readonly compress: TransportCompressionName | null;
+  /** The seed of the machine's jitter generator (recorders store it to replay the same delays). */
+  readonly seed: number;
   readonly #runner: MachineRunner;
   readonly #random: (bytes: Uint8Array) => Uint8Array;
   readonly #now: () => number;
@@ -93,6 +119,7 @@ export class GatewayEngine {
   #draining = false;
   #state: string;
   #nextSendId = 1;
+  #at = 0;
 
   constructor(options: GatewayEngineOptions) {
     this.#options = options;
@@ -103,10 +130,14 @@ export class GatewayEngine {
     this.url = buildGatewayUrl(options.url, options.encoding ?? 'json', this.compress);
     this.encoding = payloadEncoding(options.encoding ?? 'json');
     this.#decompressor = createDecompressor(this.compress, options.limits?.maxInflatedSize);
+    this.seed = options.seed ?? new Uint32Array(this.#random(new Uint8Array(4)).buffer)[0]!;
+    if (options.identify && !options.token) {
+      throw new InvalidOptionError('A connection that identifies by itself needs `token`.');
+    }
     const input: GatewayInput = {
       url: this.url,
       identify: options.identify ?? null,
-      seed: options.seed ?? new Uint32Array(this.#random(new Uint8Array(4)).buffer)[0]!,
+      seed: this.seed,
       policies: options.policies,
     };
     this.#runner =
@@ -114,6 +145,7 @@ export class GatewayEngine {
         ? createReducerRunner({ input, snapshot: options.snapshot })
         : createActorRunner({ input, snapshot: options.snapshot, inspect: options.inspect });
     this.#state = '';
+    this.#at = this.#now();
     this.#handle(this.#runner.start());
     this.#state = stateName(this.#runner.snapshot);
   }
@@ -142,11 +174,13 @@ export class GatewayEngine {
 
   /** Starts a connection (or a new one; after restoring a snapshot, the session is resumed). */
   connect(): void {
-    this.#feed({ type: 'connect', now: this.#now() });
+    this.#begin({ type: 'connect' });
+    this.#feed({ type: 'connect', now: this.#at });
   }
 
   /** The transport from the last `transport.open` is connected: the upgrade request is written. */
   transportConnected(): void {
+    this.#begin({ type: 'transport.connected' });
     const socket = this.#socket;
     if (!socket || socket.state !== 'idle') return;
     this.#write(socket.connect());
@@ -154,6 +188,11 @@ export class GatewayEngine {
 
   /** Bytes read from the transport; `null` when the transport reached end of stream. */
   receive(bytes: Uint8Array | null): void {
+    this.#begin({ type: 'receive', bytes });
+    this.#receive(bytes);
+  }
+
+  #receive(bytes: Uint8Array | null): void {
     const socket = this.#socket;
     if (!socket || socket.state === 'idle' || socket.state === 'closed') return;
     const wasConnecting = socket.state === 'connecting';
@@ -163,14 +202,14 @@ export class GatewayEngine {
       // The upgrade was refused or unreadable: nothing was opened, nothing is sent back.
       this.#socket = null;
       this.#effects.push({ type: 'rejected', error: asGatewayError(error) }, { type: 'transport.destroy' });
-      this.#feed({ type: 'socket.closed', code: null, reason: `upgrade failed: ${asGatewayError(error).code}`, now: this.#now() });
+      this.#feed({ type: 'socket.closed', code: null, reason: `upgrade failed: ${asGatewayError(error).code}`, now: this.#at });
       return;
     }
     for (const event of socket.events()) {
       if (this.#socket !== socket) return;
       switch (event.type) {
         case 'open':
-          this.#feed({ type: 'socket.opened', now: this.#now() });
+          this.#feed({ type: 'socket.opened', now: this.#at });
           break;
         case 'message':
           this.#onMessage(socket, event.data);
@@ -183,28 +222,35 @@ export class GatewayEngine {
       }
     }
     if (this.#socket === socket) for (const frame of socket.takeOutgoing()) this.#write(frame);
-    if (wasConnecting && bytes === null && this.#socket === socket) this.transportClosed('end of stream during the upgrade');
+    if (wasConnecting && bytes === null && this.#socket === socket) this.#transportClosed('end of stream during the upgrade');
   }
 
   /** The transport failed or closed (connection refused, TLS error, reset, EOF). */
   transportClosed(reason = 'the transport closed'): void {
+    this.#begin({ type: 'transport.closed', reason });
+    this.#transportClosed(reason);
+  }
+
+  #transportClosed(reason: string): void {
     const socket = this.#socket;
     if (socket && (socket.state === 'open' || socket.state === 'closing')) {
-      this.receive(null);
+      this.#receive(null);
       return;
     }
     this.#socket = null;
-    this.#feed({ type: 'socket.closed', code: null, reason, now: this.#now() });
+    this.#feed({ type: 'socket.closed', code: null, reason, now: this.#at });
   }
 
   /** A timer armed by a `timer.set` effect has fired. */
   fireTimer(name: TimerName): void {
-    this.#feed({ type: `timer.${name}`, now: this.#now() });
+    this.#begin({ type: 'timer', name });
+    this.#feed({ type: `timer.${name}`, now: this.#at });
   }
 
   /** This shard's IDENTIFY bucket is free (answers an `identify.request` effect). */
   grantIdentify(): void {
-    this.#feed({ type: 'identify.granted', now: this.#now() });
+    this.#begin({ type: 'identify.granted' });
+    this.#feed({ type: 'identify.granted', now: this.#at });
   }
 
   /**
@@ -212,40 +258,51 @@ export class GatewayEngine {
    * with that id follows. Throws {@link PayloadTooLargeError} at once for a payload over 4096 bytes.
    */
   send(payload: GatewayPayload, options: { queue?: boolean } = {}): number {
+    this.#begin({ type: 'send', payload, queue: options.queue ?? true });
     const size = this.encoding.encode(payload).byteLength;
     if (size > MAX_OUTGOING_PAYLOAD_BYTES) throw new PayloadTooLargeError(size, MAX_OUTGOING_PAYLOAD_BYTES, payload.op);
     const id = this.#nextSendId++;
-    this.#feed({ type: 'user.send', id, payload, queue: options.queue ?? true, now: this.#now() });
+    this.#feed({ type: 'user.send', id, payload, queue: options.queue ?? true, now: this.#at });
     return id;
   }
 
   /** Closes the connection; 1000/1001 end the session, other codes keep it resumable. */
   close(code = 1000, reason = ''): void {
-    this.#feed({ type: 'user.close', code, reason, now: this.#now() });
+    this.#begin({ type: 'close', code, reason });
+    this.#feed({ type: 'user.close', code, reason, now: this.#at });
   }
 
   /** IDENTIFY by hand (the seed's style); legal right after HELLO when no `identify` option was given. */
   identify(data: IdentifyData, token: string): void {
+    this.#begin({ type: 'identify', data });
     this.#expect('user.identify', 'identify() is only legal after HELLO, before READY, on a connection without the identify option');
     this.#token = token;
-    this.#feed({ type: 'user.identify', data, now: this.#now() });
+    this.#feed({ type: 'user.identify', data, now: this.#at });
   }
 
   /** RESUME by hand (the seed's style); legal right after HELLO when a session exists. */
   resume(token: string): void {
+    this.#begin({ type: 'resume' });
     this.#expect('user.resume', 'resume() is only legal after HELLO on a connection with a session to resume (see shouldResume)');
     this.#token = token;
-    this.#feed({ type: 'user.resume', now: this.#now() });
+    this.#feed({ type: 'user.resume', now: this.#at });
   }
 
   /** Sends a heartbeat now, or closes a zombie connection whose last heartbeat was never acknowledged. */
   heartbeat(): void {
-    this.#feed({ type: 'timer.heartbeat', now: this.#now() });
+    this.#begin({ type: 'heartbeat' });
+    this.#feed({ type: 'timer.heartbeat', now: this.#at });
   }
 
   /** Stops the machine (no more effects). */
   stop(): void {
     this.#runner.stop();
+  }
+
+  /** Stamps one input with the clock (every event it causes shares that time) and reports it. */
+  #begin(input: EngineInput): void {
+    this.#at = this.#now();
+    this.#options.observer?.input?.(input, this.#at);
   }
 
   #expect(type: 'user.identify' | 'user.resume', message: string): void {
@@ -265,7 +322,7 @@ export class GatewayEngine {
       return;
     }
     if (this.#options.emitPayloads) this.#effects.push({ type: 'payload', payload });
-    const event = eventFromPayload(payload, this.#now());
+    const event = eventFromPayload(payload, this.#at);
     if (event) this.#feed(event);
   }
 
@@ -275,7 +332,7 @@ export class GatewayEngine {
     if (socket.state === 'open') this.#write(socket.close(closeCode, error.code));
     this.#socket = null;
     this.#effects.push({ type: 'error', error }, { type: 'transport.destroy' });
-    this.#feed({ type: 'socket.closed', code: null, reason: error.message, now: this.#now() });
+    this.#feed({ type: 'socket.closed', code: null, reason: error.message, now: this.#at });
   }
 
   #onClose(socket: WebSocketClient, code: number | null, reason: string, clean: boolean, error?: DiscordGatewayError): void {
@@ -287,7 +344,7 @@ export class GatewayEngine {
       { type: 'closed', code: clean ? code : null, reason, reply: replies[0] ?? null },
       { type: clean ? 'transport.end' : 'transport.destroy' },
     );
-    this.#feed({ type: 'socket.closed', code: clean ? code : null, reason, now: this.#now() });
+    this.#feed({ type: 'socket.closed', code: clean ? code : null, reason, now: this.#at });
   }
 
   /** Sends one event to the machine, and any it causes, one at a time (never re-entrant). */
@@ -310,7 +367,9 @@ export class GatewayEngine {
   }
 
   #handle(commands: GatewayCommand[]): void {
+    const observer = this.#options.observer;
     for (const command of commands) {
+      observer?.command?.(command, this.#at);
       switch (command.type) {
         case 'socket.open':
           this.#openSocket(command.url);
@@ -334,7 +393,7 @@ export class GatewayEngine {
           break;
         case 'identify.request':
           if (this.#options.identifyGate) this.#effects.push(command);
-          else this.#queue.push({ type: 'identify.granted', now: this.#now() });
+          else this.#queue.push({ type: 'identify.granted', now: this.#at });
           break;
         case 'gateway.dispatch':
           this.#effects.push({ type: 'dispatch', payload: command.payload });
@@ -370,7 +429,7 @@ export class GatewayEngine {
     // No WebSocket to close politely (still connecting, or already gone): drop the transport.
     if (socket) this.#effects.push({ type: 'transport.destroy' });
     this.#socket = null;
-    this.#queue.push({ type: 'socket.closed', code: null, reason: 'closed before the upgrade finished', now: this.#now() });
+    this.#queue.push({ type: 'socket.closed', code: null, reason: 'closed before the upgrade finished', now: this.#at });
   }
 
   #sendPayload(payload: GatewayPayload, auth: 'identify' | 'resume' | undefined, id: number | undefined): void {

@@ -9,7 +9,7 @@ export {
   PayloadTooLargeError,
   SendRejectedError,
 } from './errors.js';
-export { GatewayEngine, MAX_OUTGOING_PAYLOAD_BYTES, type GatewayEngineOptions } from './gateway-engine.js';
+export { type EngineInput, type EngineObserver, GatewayEngine, MAX_OUTGOING_PAYLOAD_BYTES, type GatewayEngineOptions } from './gateway-engine.js';
 export {
   buildGatewayUrl,
   destinationOf,
