@@ -9,6 +9,10 @@ import type { Destination } from './gateway-url.js';
 
 /** Open a TCP (and, when `secure`, TLS) connection; then call `transportConnected()`. */
 export interface TransportOpenEffect { readonly type: 'transport.open'; readonly url: string; readonly destination: Destination }
+/** `framing: 'platform'`: send one whole message on the platform's WebSocket. */
+export interface TransportSendEffect { readonly type: 'transport.send'; readonly data: Uint8Array; readonly binary: boolean }
+/** `framing: 'platform'`: start the platform WebSocket's close handshake (map codes it refuses, e.g. 1001/1007, to 1000/4000). */
+export interface TransportCloseEffect { readonly type: 'transport.close'; readonly code: number; readonly reason: string }
 /** Write these bytes to the transport, in order. */
 export interface TransportWriteEffect { readonly type: 'transport.write'; readonly bytes: Uint8Array }
 /** The WebSocket closed cleanly: shut the write side down (the server closes its side). */
@@ -51,6 +55,8 @@ export interface FailedEffect { readonly type: 'failed'; readonly error: Discord
 export type EngineEffect =
   | TransportOpenEffect
   | TransportWriteEffect
+  | TransportSendEffect
+  | TransportCloseEffect
   | TransportEndEffect
   | TransportDestroyEffect
   | TimerSetEffect

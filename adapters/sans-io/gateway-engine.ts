@@ -66,6 +66,11 @@ export interface GatewayEngineOptions {
   readonly emitPayloads?: boolean;
   /** Sees every input (never the token) and every machine command: what a recorder needs. */
   readonly observer?: EngineObserver;
+  /**
+   * Who speaks RFC 6455: `engine` (default) frames bytes itself over a raw TCP/TLS transport;
+   * `platform` leaves the handshake and framing to a WHATWG `WebSocket` and exchanges whole messages.
+   */
+  readonly framing?: 'engine' | 'platform';
 }
 
 /** One call into the engine, as a recorder stores it (the token is never part of it). */
@@ -73,7 +78,9 @@ export type EngineInput =
   | { readonly type: 'connect' }
   | { readonly type: 'transport.connected' }
   | { readonly type: 'receive'; readonly bytes: Uint8Array | null }
-  | { readonly type: 'transport.closed'; readonly reason: string }
+  | { readonly type: 'transport.closed'; readonly reason: string; readonly code?: number | null }
+  | { readonly type: 'transport.opened' }
+  | { readonly type: 'message'; readonly data: Uint8Array }
   | { readonly type: 'timer'; readonly name: TimerName }
   | { readonly type: 'identify.granted' }
   | { readonly type: 'send'; readonly payload: GatewayPayload; readonly queue: boolean }
@@ -114,6 +121,8 @@ export class GatewayEngine {
   readonly #decompressor: StreamDecompressor | null;
   #token: string | null;
   #socket: WebSocketClient | null = null;
+  /** With `framing: 'platform'`: where the platform's WebSocket is, or null when there is none. */
+  #platform: 'connecting' | 'open' | 'closing' | null = null;
   #effects: EngineEffect[] = [];
   #queue: GatewayEvent[] = [];
   #draining = false;
@@ -212,7 +221,7 @@ export class GatewayEngine {
           this.#feed({ type: 'socket.opened', now: this.#at });
           break;
         case 'message':
-          this.#onMessage(socket, event.data);
+          this.#onMessage(event.data);
           break;
         case 'close':
           this.#onClose(socket, event.code, event.reason, event.clean, event.error);
@@ -225,13 +234,36 @@ export class GatewayEngine {
     if (wasConnecting && bytes === null && this.#socket === socket) this.#transportClosed('end of stream during the upgrade');
   }
 
-  /** The transport failed or closed (connection refused, TLS error, reset, EOF). */
-  transportClosed(reason = 'the transport closed'): void {
-    this.#begin({ type: 'transport.closed', reason });
-    this.#transportClosed(reason);
+  /** The platform's WebSocket opened (`framing: 'platform'`): the upgrade is done. */
+  transportOpened(): void {
+    this.#begin({ type: 'transport.opened' });
+    if (this.#platform !== 'connecting') return;
+    this.#platform = 'open';
+    this.#feed({ type: 'socket.opened', now: this.#at });
   }
 
-  #transportClosed(reason: string): void {
+  /** One whole message from the platform's WebSocket (`framing: 'platform'`). */
+  receiveMessage(data: Uint8Array): void {
+    this.#begin({ type: 'message', data });
+    if (this.#platform === 'open' || this.#platform === 'closing') this.#onMessage(data);
+  }
+
+  /**
+   * The transport failed or closed (connection refused, TLS error, reset, EOF). With
+   * `framing: 'platform'`, pass the close code the server sent (null for 1005/1006: none).
+   */
+  transportClosed(reason = 'the transport closed', code: number | null = null): void {
+    this.#begin({ type: 'transport.closed', reason, code });
+    this.#transportClosed(reason, code);
+  }
+
+  #transportClosed(reason: string, code: number | null = null): void {
+    if (this.#platform !== null) {
+      this.#platform = null;
+      this.#effects.push({ type: 'closed', code, reason, reply: null });
+      this.#feed({ type: 'socket.closed', code, reason, now: this.#at });
+      return;
+    }
     const socket = this.#socket;
     if (socket && (socket.state === 'open' || socket.state === 'closing')) {
       this.#receive(null);
@@ -311,14 +343,14 @@ export class GatewayEngine {
     }
   }
 
-  #onMessage(socket: WebSocketClient, data: Uint8Array): void {
+  #onMessage(data: Uint8Array): void {
     let payload: GatewayPayload;
     try {
       const message = this.#decompressor ? this.#decompressor.push(data) : data;
       if (message === null) return;
       payload = this.encoding.decode(message);
     } catch (error) {
-      this.#failConnection(socket, asGatewayError(error));
+      this.#failConnection(asGatewayError(error));
       return;
     }
     if (this.#options.emitPayloads) this.#effects.push({ type: 'payload', payload });
@@ -327,10 +359,12 @@ export class GatewayEngine {
   }
 
   /** Bad data from the server: tell it why (1007/1009), drop the transport, let the machine reconnect. */
-  #failConnection(socket: WebSocketClient, error: DiscordGatewayError): void {
+  #failConnection(error: DiscordGatewayError): void {
     const closeCode = error instanceof CompressionError ? error.closeCode : 1007;
-    if (socket.state === 'open') this.#write(socket.close(closeCode, error.code));
+    if (this.#socket?.state === 'open') this.#write(this.#socket.close(closeCode, error.code));
+    if (this.#platform === 'open') this.#effects.push({ type: 'transport.close', code: closeCode, reason: error.code });
     this.#socket = null;
+    this.#platform = null;
     this.#effects.push({ type: 'error', error }, { type: 'transport.destroy' });
     this.#feed({ type: 'socket.closed', code: null, reason: error.message, now: this.#at });
   }
@@ -378,8 +412,9 @@ export class GatewayEngine {
           this.#closeSocket(command.code, command.reason);
           break;
         case 'socket.terminate':
-          if (this.#socket) this.#effects.push({ type: 'transport.destroy' });
+          if (this.#socket || this.#platform) this.#effects.push({ type: 'transport.destroy' });
           this.#socket = null;
+          this.#platform = null;
           break;
         case 'send.payload':
           this.#sendPayload(command.payload, command.auth, command.id);
@@ -409,18 +444,34 @@ export class GatewayEngine {
   }
 
   #openSocket(url: string): void {
-    if (this.#socket) this.#effects.push({ type: 'transport.destroy' });
+    if (this.#socket || this.#platform) this.#effects.push({ type: 'transport.destroy' });
+    this.#decompressor?.reset();
+    if (this.#options.framing === 'platform') {
+      this.#platform = 'connecting';
+      this.#effects.push({ type: 'transport.open', url, destination: destinationOf(url) });
+      return;
+    }
     this.#socket = new WebSocketClient({
       url,
       random: this.#random,
       headers: this.#options.headers,
       maxMessageSize: this.#options.limits?.maxMessageSize,
     });
-    this.#decompressor?.reset();
     this.#effects.push({ type: 'transport.open', url, destination: destinationOf(url) });
   }
 
   #closeSocket(code: number, reason: string): void {
+    if (this.#platform === 'open') {
+      this.#platform = 'closing';
+      this.#effects.push({ type: 'transport.close', code, reason });
+      return;
+    }
+    if (this.#platform === 'connecting') {
+      this.#platform = null;
+      this.#effects.push({ type: 'transport.destroy' });
+      this.#queue.push({ type: 'socket.closed', code: null, reason: 'closed before the upgrade finished', now: this.#at });
+      return;
+    }
     const socket = this.#socket;
     if (socket?.state === 'open') {
       this.#write(socket.close(code, reason));
@@ -434,7 +485,7 @@ export class GatewayEngine {
 
   #sendPayload(payload: GatewayPayload, auth: 'identify' | 'resume' | undefined, id: number | undefined): void {
     const socket = this.#socket;
-    if (socket?.state !== 'open') {
+    if (socket?.state !== 'open' && this.#platform !== 'open') {
       if (id !== undefined) this.#effects.push({ type: 'send.failed', id, error: new SendRejectedError('disconnected') });
       return;
     }
@@ -444,7 +495,8 @@ export class GatewayEngine {
       this.#effects.push(id === undefined ? { type: 'error', error } : { type: 'send.failed', id, error });
       return;
     }
-    this.#write(socket.send(bytes, { binary: this.encoding.binary }));
+    if (socket) this.#write(socket.send(bytes, { binary: this.encoding.binary }));
+    else this.#effects.push({ type: 'transport.send', data: bytes, binary: this.encoding.binary });
     if (id !== undefined) this.#effects.push({ type: 'sent', id });
   }
 
