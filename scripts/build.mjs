@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 /** Entries for Node: name in dist -> source file. */
 const nodeEntries = {
   index: 'index.ts',
+  testing: 'testing.ts',
 };
 /** Entries that must run in a browser: no `node:` imports allowed. */
 const browserEntries = {
