@@ -1,0 +1,51 @@
+/**
+ * Runs the README's examples (the code blocks after `<!-- example: NAME -->`) exactly as written,
+ * with the package name pointing at this checkout, so the documentation cannot rot.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const entry = fileURLToPath(new URL('../../index.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'readme-examples-'));
+
+/** The code of the example named `name`, importing this checkout instead of the package. */
+function example(name: string): string {
+  const match = new RegExp(`<!-- example: ${name} -->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!match) throw new Error(`README.md has no example named ${name}`);
+  return match[1]!.replaceAll("from 'sansio-discord-gateway'", `from ${JSON.stringify(entry)}`);
+}
+
+/** Runs an example and returns what it printed, one string per console.log call. */
+async function run(name: string): Promise<string[]> {
+  const file = join(dir, `${name}.ts`);
+  writeFileSync(file, example(name));
+  const lines: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+  });
+  await import(/* @vite-ignore */ file);
+  return lines;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('README examples', () => {
+  it('Reducer style runs and ends identifying', async () => {
+    const lines = await run('reducer');
+    expect(lines).toHaveLength(4);
+    expect(lines.at(-1)).toBe('identify.granted -> {"connected":"identifying"} send.payload, timer.set');
+  });
+
+  it('Actor style runs and sends the heartbeat', async () => {
+    const lines = await run('actor');
+    expect(lines).toContain('send {"op":1,"d":null}');
+    expect(lines.at(-1)).toBe('{"connected":"waitingForApplication"}');
+    expect(lines.filter((line) => line.startsWith('timer heartbeat'))).toHaveLength(2);
+  });
+});
