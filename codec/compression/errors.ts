@@ -68,3 +68,12 @@ export class CompressionOptionError extends DiscordGatewayError {
     super('COMPRESSION_INVALID_OPTION', message);
   }
 }
+
+/** The error every call on a failed context throws; `cause` is the original failure. */
+export function contextFailed(cause: CompressionError): CompressionError {
+  return new CompressionError(
+    'COMPRESSION_CONTEXT_FAILED',
+    `this decompression context already failed (${cause.code}); call reset() for a new connection`,
+    { cause, closeCode: cause.closeCode },
+  );
+}

@@ -13,3 +13,7 @@ export {
   type StreamDecompressorOptions,
 } from './limits.js';
 export { ZlibStreamInflater, type ZlibStreamInflaterOptions } from './zlib-stream-inflater.js';
+export {
+  ZstdStreamDecompressor,
+  type ZstdStreamDecompressorOptions,
+} from './zstd-stream-decompressor.js';

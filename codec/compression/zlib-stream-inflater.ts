@@ -6,7 +6,7 @@
 import { BoundedBuffer } from './bounded-buffer.js';
 import { DeflateDecoder } from './deflate-decoder.js';
 import { WINDOW_SIZE } from './deflate-tables.js';
-import { CompressionError } from './errors.js';
+import { CompressionError, contextFailed } from './errors.js';
 import { WindowedOutput } from './windowed-output.js';
 import { resolveLimits, type StreamDecompressorOptions } from './limits.js';
 
@@ -119,12 +119,4 @@ function checkZlibHeader(input: Uint8Array, end: number): void {
 
 function badHeader(reason: string): CompressionError {
   return new CompressionError('ZLIB_BAD_HEADER', `not a zlib-stream: ${reason}`);
-}
-
-function contextFailed(cause: CompressionError): CompressionError {
-  return new CompressionError(
-    'COMPRESSION_CONTEXT_FAILED',
-    `this decompression context already failed (${cause.code}); call reset() for a new connection`,
-    { cause, closeCode: cause.closeCode },
-  );
 }

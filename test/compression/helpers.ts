@@ -1,4 +1,5 @@
 /** Shared helpers of the compression tests: a real zlib peer, seeded randomness, chunking. */
+import { readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
 
 /** A deterministic PRNG (mulberry32) so random chunkings are reproducible. */
@@ -141,3 +142,84 @@ export class BitWriter {
 
 /** The zlib header node:zlib writes at the default level: 78 9c. */
 export const ZLIB_HEADER = new Uint8Array([0x78, 0x9c]);
+
+/** A scenario of test/fixtures/zstd, written by scripts/fixtures/make-zstd-fixtures.py. */
+export interface ZstdFixture {
+  readonly name: string;
+  readonly note: string;
+  /** What the server sent: one WebSocket message per gateway message. */
+  readonly segments: Uint8Array[];
+  /** The payloads those messages decompress to. */
+  readonly messages: Uint8Array[];
+}
+
+/** Splits length-prefixed records (4-byte little-endian length, then the bytes). */
+function records(bytes: Uint8Array): Uint8Array[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const length = view.getUint32(at, true);
+    out.push(bytes.slice(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return out;
+}
+
+/** Reads every committed zstd fixture (no python needed at run time). */
+export function zstdFixtures(): ZstdFixture[] {
+  const dir = new URL('../fixtures/zstd/', import.meta.url);
+  const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as {
+    name: string;
+    note: string;
+    segments: string;
+    messages: string;
+  }[];
+  return manifest.map((entry) => ({
+    name: entry.name,
+    note: entry.note,
+    segments: records(new Uint8Array(readFileSync(new URL(entry.segments, dir)))),
+    messages: records(new Uint8Array(zlib.gunzipSync(readFileSync(new URL(entry.messages, dir))))),
+  }));
+}
+
+/** Little-endian bytes of `value` in `size` bytes. */
+export function le(value: number, size: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < size; i++) out.push(Math.floor(value / 2 ** (8 * i)) & 255);
+  return out;
+}
+
+/** A zstd frame header: magic, descriptor, then the fields the options ask for. */
+export function zstdFrameHeader(options: {
+  windowDescriptor?: number;
+  contentSize?: { value: number; bytes: 1 | 2 | 4 | 8 };
+  singleSegment?: boolean;
+  checksum?: boolean;
+  dictionaryId?: { value: number; bytes: 1 | 2 | 4 };
+  reservedBit?: boolean;
+}): Uint8Array {
+  const fcsFlag = options.contentSize ? { 1: 0, 2: 1, 4: 2, 8: 3 }[options.contentSize.bytes] : 0;
+  const didFlag = options.dictionaryId ? { 1: 1, 2: 2, 4: 3 }[options.dictionaryId.bytes] : 0;
+  const descriptor =
+    (fcsFlag << 6) |
+    (options.singleSegment ? 0x20 : 0) |
+    (options.reservedBit ? 0x08 : 0) |
+    (options.checksum ? 0x04 : 0) |
+    didFlag;
+  const bytes = [0x28, 0xb5, 0x2f, 0xfd, descriptor];
+  // Default window descriptor 0x58: exponent 11, mantissa 0, a 2 MiB window.
+  if (!options.singleSegment) bytes.push(options.windowDescriptor ?? 0x58);
+  if (options.dictionaryId) bytes.push(...le(options.dictionaryId.value, options.dictionaryId.bytes));
+  if (options.contentSize) {
+    const { value, bytes: size } = options.contentSize;
+    bytes.push(...le(size === 2 ? value - 256 : value, size));
+  }
+  return new Uint8Array(bytes);
+}
+
+/** A zstd block: 3-byte header (last flag, type 0 raw / 1 RLE / 2 compressed, size) and content. */
+export function zstdBlock(type: 0 | 1 | 2 | 3, content: ArrayLike<number>, options: { last?: boolean; size?: number } = {}): Uint8Array {
+  const size = options.size ?? content.length;
+  const header = (size << 3) | (type << 1) | (options.last ? 1 : 0);
+  return new Uint8Array([header & 255, (header >>> 8) & 255, header >>> 16, ...Array.from(content)]);
+}

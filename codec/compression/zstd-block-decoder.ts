@@ -1,0 +1,392 @@
+/**
+ * Decodes the blocks of a zstd frame (RFC 8878 section 3.1.1.2-3.1.2) onto a WindowedOutput:
+ * raw, RLE and compressed blocks (literals section, sequences section, sequence execution).
+ * Owns the state a frame carries from block to block (repeat offsets, FSE and Huffman tables);
+ * never sees frame headers, WebSocket messages or buffering.
+ */
+import { BackwardBitReader } from './backward-bit-reader.js';
+import {
+  FseTable,
+  PREDEFINED_LITERAL_LENGTHS,
+  PREDEFINED_MATCH_LENGTHS,
+  PREDEFINED_OFFSETS,
+} from './fse-table.js';
+import type { WindowedOutput } from './windowed-output.js';
+import { zstdCorrupt } from './zstd-errors.js';
+import { HuffmanLiteralTable } from './zstd-huffman.js';
+import {
+  LITERAL_LENGTH_BASE,
+  LITERAL_LENGTH_BITS,
+  MATCH_LENGTH_BASE,
+  MATCH_LENGTH_BITS,
+  MAX_LITERAL_LENGTH_CODE,
+  MAX_MATCH_LENGTH_CODE,
+  MAX_OFFSET_CODE,
+} from './zstd-sequence-codes.js';
+
+/** Largest block content and decoded block size (before the window's own limit). */
+export const MAX_BLOCK_SIZE = 128 * 1024;
+// Below this length a byte loop beats copyWithin's call overhead.
+const COPY_WITHIN_MIN = 16;
+
+/** Per-frame decoding state and the block decoders. */
+export class ZstdBlockDecoder {
+  /** Bytes this frame has produced so far. */
+  frameOutput = 0;
+  private readonly output: WindowedOutput;
+  private window = 0;
+  private blockMax = 0;
+  private rep1 = 1;
+  private rep2 = 4;
+  private rep3 = 8;
+  private readonly huffman = new HuffmanLiteralTable();
+  private readonly ownLiteralLengths = new FseTable();
+  private readonly ownOffsets = new FseTable();
+  private readonly ownMatchLengths = new FseTable();
+  private literalLengths: FseTable | null = null;
+  private offsets: FseTable | null = null;
+  private matchLengths: FseTable | null = null;
+  private readonly reader = new BackwardBitReader();
+  private readonly literalBuffer = new Uint8Array(MAX_BLOCK_SIZE);
+  private literalData: Uint8Array = this.literalBuffer;
+  private literalStart = 0;
+  private literalCount = 0;
+
+  constructor(output: WindowedOutput) {
+    this.output = output;
+  }
+
+  /** Starts a frame: no history, default repeat offsets, no tables to repeat. */
+  beginFrame(windowSize: number): void {
+    this.window = windowSize;
+    this.blockMax = Math.min(windowSize, MAX_BLOCK_SIZE);
+    this.frameOutput = 0;
+    this.rep1 = 1;
+    this.rep2 = 4;
+    this.rep3 = 8;
+    this.huffman.clear();
+    this.literalLengths = null;
+    this.offsets = null;
+    this.matchLengths = null;
+  }
+
+  /** The largest block this frame allows (content and decoded size). */
+  get blockMaximum(): number {
+    return this.blockMax;
+  }
+
+  /** Appends a raw block's `size` bytes from `data[start]`. */
+  rawBlock(data: Uint8Array, start: number, size: number): void {
+    const output = this.output;
+    if (output.pos + size > output.limit()) output.reserve(size);
+    output.buf.set(data.subarray(start, start + size), output.pos);
+    output.pos += size;
+    this.frameOutput += size;
+  }
+
+  /** Appends `size` copies of `byte` (an RLE block). */
+  rleBlock(byte: number, size: number): void {
+    const output = this.output;
+    if (output.pos + size > output.limit()) output.reserve(size);
+    output.buf.fill(byte, output.pos, output.pos + size);
+    output.pos += size;
+    this.frameOutput += size;
+  }
+
+  /** Decodes the compressed block `data[start, end)`. */
+  compressedBlock(data: Uint8Array, start: number, end: number): void {
+    const sequencesStart = this.readLiterals(data, start, end);
+    this.readAndExecuteSequences(data, sequencesStart, end);
+  }
+
+  /** Reads the literals section; leaves the literals in `literalData` and returns where it ends. */
+  private readLiterals(data: Uint8Array, pos: number, end: number): number {
+    if (pos >= end) throw zstdCorrupt('empty compressed block');
+    const b0 = data[pos]!;
+    const type = b0 & 3;
+    const sizeFormat = (b0 >>> 2) & 3;
+    if (type < 2) {
+      let regenerated: number;
+      let header: number;
+      if (sizeFormat === 1) {
+        header = 2;
+        regenerated = (b0 >>> 4) | (byteAt(data, pos + 1, end) << 4);
+      } else if (sizeFormat === 3) {
+        header = 3;
+        regenerated = (b0 >>> 4) | (byteAt(data, pos + 1, end) << 4) | (byteAt(data, pos + 2, end) << 12);
+      } else {
+        header = 1;
+        regenerated = b0 >>> 3;
+      }
+      if (regenerated > this.blockMax) throw zstdCorrupt('more literals than a block may hold');
+      pos += header;
+      if (type === 0) {
+        if (pos + regenerated > end) throw zstdCorrupt('raw literals run past the block');
+        this.literalData = data;
+        this.literalStart = pos;
+        this.literalCount = regenerated;
+        return pos + regenerated;
+      }
+      if (pos >= end) throw zstdCorrupt('RLE literals run past the block');
+      this.literalBuffer.fill(data[pos]!, 0, regenerated);
+      this.useLiteralBuffer(regenerated);
+      return pos + 1;
+    }
+
+    let regenerated: number;
+    let compressed: number;
+    let header: number;
+    const b1 = byteAt(data, pos + 1, end);
+    const b2 = byteAt(data, pos + 2, end);
+    if (sizeFormat < 2) {
+      header = 3;
+      regenerated = (b0 >>> 4) | ((b1 & 63) << 4);
+      compressed = (b1 >>> 6) | (b2 << 2);
+    } else if (sizeFormat === 2) {
+      header = 4;
+      const b3 = byteAt(data, pos + 3, end);
+      regenerated = (b0 >>> 4) | (b1 << 4) | ((b2 & 3) << 12);
+      compressed = (b2 >>> 2) | (b3 << 6);
+    } else {
+      header = 5;
+      const b3 = byteAt(data, pos + 3, end);
+      const b4 = byteAt(data, pos + 4, end);
+      regenerated = (b0 >>> 4) | (b1 << 4) | ((b2 & 63) << 12);
+      compressed = (b2 >>> 6) | (b3 << 2) | (b4 << 10);
+    }
+    if (regenerated > this.blockMax) throw zstdCorrupt('more literals than a block may hold');
+    pos += header;
+    const literalsEnd = pos + compressed;
+    if (compressed === 0 || literalsEnd > end) throw zstdCorrupt('compressed literals run past the block');
+    const huffman = this.huffman;
+    if (type === 2) {
+      pos = huffman.readDescription(data, pos, literalsEnd);
+    } else if (huffman.maxBits === 0) {
+      throw zstdCorrupt('treeless literals without an earlier Huffman table in the frame');
+    }
+    const out = this.literalBuffer;
+    if (sizeFormat === 0) {
+      huffman.decodeStream(data, pos, literalsEnd, out, 0, regenerated);
+    } else {
+      if (pos + 6 > literalsEnd) throw zstdCorrupt('missing Huffman jump table');
+      const size1 = data[pos]! | (data[pos + 1]! << 8);
+      const size2 = data[pos + 2]! | (data[pos + 3]! << 8);
+      const size3 = data[pos + 4]! | (data[pos + 5]! << 8);
+      const start1 = pos + 6;
+      const start2 = start1 + size1;
+      const start3 = start2 + size2;
+      const start4 = start3 + size3;
+      if (start4 >= literalsEnd) throw zstdCorrupt('Huffman jump table points past the literals');
+      const segment = (regenerated + 3) >>> 2;
+      const last = regenerated - 3 * segment;
+      if (last < 0) throw zstdCorrupt('too few literals for four streams');
+      huffman.decodeStream(data, start1, start2, out, 0, segment);
+      huffman.decodeStream(data, start2, start3, out, segment, segment);
+      huffman.decodeStream(data, start3, start4, out, 2 * segment, segment);
+      huffman.decodeStream(data, start4, literalsEnd, out, 3 * segment, last);
+    }
+    this.useLiteralBuffer(regenerated);
+    return literalsEnd;
+  }
+
+  private useLiteralBuffer(count: number): void {
+    this.literalData = this.literalBuffer;
+    this.literalStart = 0;
+    this.literalCount = count;
+  }
+
+  /** Reads the sequences section and executes it, then appends the leftover literals. */
+  private readAndExecuteSequences(data: Uint8Array, pos: number, end: number): void {
+    if (pos >= end) throw zstdCorrupt('missing sequences section');
+    let count = data[pos++]!;
+    if (count >= 128) {
+      if (count === 255) {
+        if (pos + 2 > end) throw zstdCorrupt('sequences header runs past the block');
+        count = data[pos]! + (data[pos + 1]! << 8) + 0x7f00;
+        pos += 2;
+      } else {
+        if (pos + 1 > end) throw zstdCorrupt('sequences header runs past the block');
+        count = ((count - 128) << 8) + data[pos++]!;
+      }
+    }
+    if (count === 0) {
+      if (pos !== end) throw zstdCorrupt('bytes after an empty sequences section');
+      this.copyLiterals(this.literalCount);
+      return;
+    }
+    if (pos >= end) throw zstdCorrupt('missing symbol compression modes');
+    const modes = data[pos++]!;
+    if (modes & 3) throw zstdCorrupt('reserved bits of the symbol compression modes are set');
+    pos = this.selectTable(0, (modes >>> 6) & 3, data, pos, end);
+    pos = this.selectTable(1, (modes >>> 4) & 3, data, pos, end);
+    pos = this.selectTable(2, (modes >>> 2) & 3, data, pos, end);
+    this.executeSequences(data, pos, end, count);
+  }
+
+  /** Sets the table of one symbol type (0 literal lengths, 1 offsets, 2 match lengths). */
+  private selectTable(kind: number, mode: number, data: Uint8Array, pos: number, end: number): number {
+    const maxSymbol = kind === 0 ? MAX_LITERAL_LENGTH_CODE : kind === 1 ? MAX_OFFSET_CODE : MAX_MATCH_LENGTH_CODE;
+    const own = kind === 0 ? this.ownLiteralLengths : kind === 1 ? this.ownOffsets : this.ownMatchLengths;
+    let table: FseTable | null;
+    if (mode === 0) {
+      table = kind === 0 ? PREDEFINED_LITERAL_LENGTHS : kind === 1 ? PREDEFINED_OFFSETS : PREDEFINED_MATCH_LENGTHS;
+    } else if (mode === 1) {
+      if (pos >= end) throw zstdCorrupt('missing RLE symbol');
+      const symbol = data[pos++]!;
+      if (symbol > maxSymbol) throw zstdCorrupt(`RLE code ${symbol} is over ${maxSymbol}`);
+      own.buildRle(symbol);
+      table = own;
+    } else if (mode === 2) {
+      pos = own.readDescription(data, pos, end, kind === 1 ? 8 : 9, maxSymbol);
+      table = own;
+    } else {
+      table = kind === 0 ? this.literalLengths : kind === 1 ? this.offsets : this.matchLengths;
+      if (table === null) throw zstdCorrupt('repeat mode without an earlier table in the frame');
+    }
+    if (kind === 0) this.literalLengths = table;
+    else if (kind === 1) this.offsets = table;
+    else this.matchLengths = table;
+    return pos;
+  }
+
+  /** The sequence loop: decode each (literals, offset, match) and execute it at once. */
+  private executeSequences(data: Uint8Array, start: number, end: number, count: number): void {
+    const ll = this.literalLengths!;
+    const of = this.offsets!;
+    const ml = this.matchLengths!;
+    const reader = this.reader;
+    reader.init(data, start, end);
+    let llState = reader.read(ll.accuracyLog);
+    let ofState = reader.read(of.accuracyLog);
+    let mlState = reader.read(ml.accuracyLog);
+
+    const output = this.output;
+    let out = output.buf;
+    let pos = output.pos;
+    let limit = output.limit();
+    let blockEnd = pos + this.blockMax;
+    const window = this.window;
+    let frameStartPos = pos - this.frameOutput;
+    const literals = this.literalData;
+    let literalPos = this.literalStart;
+    const literalEnd = literalPos + this.literalCount;
+    let rep1 = this.rep1;
+    let rep2 = this.rep2;
+    let rep3 = this.rep3;
+
+    for (let i = 0; i < count; i++) {
+      const ofCode = of.symbol[ofState]!;
+      const mlCode = ml.symbol[mlState]!;
+      const llCode = ll.symbol[llState]!;
+      const offsetValue = ofCode === 0 ? 1 : 2 ** ofCode + reader.readLong(ofCode);
+      const matchLength = MATCH_LENGTH_BASE[mlCode]! + reader.read(MATCH_LENGTH_BITS[mlCode]!);
+      const literalLength = LITERAL_LENGTH_BASE[llCode]! + reader.read(LITERAL_LENGTH_BITS[llCode]!);
+      if (i + 1 < count) {
+        llState = ll.baseline[llState]! + reader.read(ll.numBits[llState]!);
+        mlState = ml.baseline[mlState]! + reader.read(ml.numBits[mlState]!);
+        ofState = of.baseline[ofState]! + reader.read(of.numBits[ofState]!);
+      }
+      if (reader.overflowed()) throw zstdCorrupt('sequences bit stream is too short');
+
+      let offset: number;
+      if (offsetValue > 3) {
+        offset = offsetValue - 3;
+        rep3 = rep2;
+        rep2 = rep1;
+        rep1 = offset;
+      } else {
+        const index = literalLength === 0 ? offsetValue : offsetValue - 1;
+        if (index === 0) {
+          offset = rep1;
+        } else if (index === 1) {
+          offset = rep2;
+          rep2 = rep1;
+          rep1 = offset;
+        } else {
+          offset = index === 2 ? rep3 : rep1 - 1;
+          rep3 = rep2;
+          rep2 = rep1;
+          rep1 = offset;
+        }
+      }
+
+      if (literalLength > literalEnd - literalPos) throw zstdCorrupt('a sequence uses more literals than remain');
+      const total = literalLength + matchLength;
+      if (pos + total > blockEnd) throw zstdCorrupt('a block decodes to more than its maximum size');
+      if (pos + total > limit) {
+        output.pos = pos;
+        output.reserve(total);
+        // Reserving may slide the data towards the start: every position moves with it.
+        const shift = output.pos - pos;
+        pos += shift;
+        blockEnd += shift;
+        frameStartPos += shift;
+        out = output.buf;
+        limit = output.limit();
+      }
+      if (literalLength !== 0) {
+        if (literalLength >= COPY_WITHIN_MIN) {
+          out.set(literals.subarray(literalPos, literalPos + literalLength), pos);
+          pos += literalLength;
+          literalPos += literalLength;
+        } else {
+          const stop = pos + literalLength;
+          while (pos < stop) out[pos++] = literals[literalPos++]!;
+        }
+      }
+      if (offset < 1 || offset > pos - frameStartPos || offset > window) {
+        throw zstdCorrupt('a match reaches back further than the frame or its window');
+      }
+      let from = pos - offset;
+      const stop = pos + matchLength;
+      if (offset >= matchLength && matchLength >= COPY_WITHIN_MIN) {
+        out.copyWithin(pos, from, from + matchLength);
+        pos = stop;
+      } else {
+        while (pos < stop) out[pos++] = out[from++]!;
+      }
+    }
+    if (pos + (literalEnd - literalPos) > blockEnd) throw zstdCorrupt('a block decodes to more than its maximum size');
+    this.finishSequences(pos, frameStartPos, literalPos, literalEnd, rep1, rep2, rep3);
+  }
+
+  private finishSequences(
+    pos: number,
+    frameStartPos: number,
+    literalPos: number,
+    literalEnd: number,
+    rep1: number,
+    rep2: number,
+    rep3: number,
+  ): void {
+    const reader = this.reader;
+    if (reader.overflowed() || reader.remaining() !== 0) {
+      throw zstdCorrupt('sequences bit stream has bits left over');
+    }
+    this.rep1 = rep1;
+    this.rep2 = rep2;
+    this.rep3 = rep3;
+    this.output.pos = pos;
+    this.frameOutput = pos - frameStartPos;
+    this.literalStart = literalPos;
+    this.literalCount = literalEnd - literalPos;
+    this.copyLiterals(this.literalCount);
+  }
+
+  /** Appends the next `count` literals (the tail after the last sequence, or a literals-only block). */
+  private copyLiterals(count: number): void {
+    const output = this.output;
+    if (output.pos + count > output.limit()) output.reserve(count);
+    output.buf.set(this.literalData.subarray(this.literalStart, this.literalStart + count), output.pos);
+    output.pos += count;
+    this.frameOutput += count;
+    this.literalStart += count;
+    this.literalCount -= count;
+  }
+}
+
+/** `data[index]` if it lies before `end`, else a corrupt-data error. */
+function byteAt(data: Uint8Array, index: number, end: number): number {
+  if (index >= end) throw zstdCorrupt('literals header runs past the block');
+  return data[index]!;
+}
