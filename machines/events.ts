@@ -29,6 +29,11 @@ export interface SocketClosedEvent extends Timed {
 export interface HelloEvent extends Timed { readonly type: 'gateway.hello'; readonly heartbeatInterval: number }
 /** op 0 DISPATCH: the whole payload, delivered to the application if its sequence is new. */
 export interface DispatchEvent extends Timed { readonly type: 'gateway.dispatch'; readonly payload: GatewayPayload }
+/**
+ * Dispatches the adapter delivered on the ready state's fast path (tag `streaming`): only the
+ * highest sequence number among them. The adapter applied `isNewSequence` to each one.
+ */
+export interface SequenceEvent extends Timed { readonly type: 'gateway.sequence'; readonly sequence: number }
 /** op 1 from the server: a heartbeat is due now. */
 export interface HeartbeatRequestEvent extends Timed { readonly type: 'gateway.heartbeatRequest' }
 /** op 11 HEARTBEAT_ACK. */
@@ -63,6 +68,7 @@ export type GatewayEvent =
   | SocketClosedEvent
   | HelloEvent
   | DispatchEvent
+  | SequenceEvent
   | HeartbeatRequestEvent
   | HeartbeatAckEvent
   | ReconnectRequestEvent

@@ -21,6 +21,7 @@ import type { GatewayEvent } from './events.js';
 import { nextConnectionUrl, withGatewayQuery } from './gateway-url.js';
 import { GatewayOpcode, USER_SENDABLE_OPCODES } from './opcodes.js';
 import { nextRandom } from './random.js';
+import { isNewSequence } from './sequence.js';
 import { liveSends, msUntilSlot, userSlotsLeft } from './rate-limit.js';
 import type { TimerName } from './timers.js';
 
@@ -136,6 +137,11 @@ export const gatewayMachine = setup({
       if (typeof s === 'number') enqueue.assign({ sequence: s });
       enqueue.emit({ type: 'gateway.dispatch', payload: event.payload });
     }),
+    /** The fast path delivered dispatches up to `sequence`: take it if it is newer. */
+    recordSequence: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'gateway.sequence');
+      if (isNewSequence(context.sequence, event.sequence)) enqueue.assign({ sequence: event.sequence });
+    }),
     /** READY: a new session, resumable at `resume_gateway_url`. */
     startSession: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'gateway.dispatch');
@@ -249,11 +255,7 @@ export const gatewayMachine = setup({
     /** Whether the last heartbeat was acknowledged; if not, the connection is a zombie. */
     lastHeartbeatAcked: ({ context }) => context.heartbeatAcked,
     /** A dispatch whose sequence is not above the last one: already delivered. */
-    isStaleDispatch: ({ context, event }) =>
-      event.type === 'gateway.dispatch' &&
-      typeof event.payload.s === 'number' &&
-      context.sequence !== null &&
-      event.payload.s <= context.sequence,
+    isStaleDispatch: ({ context, event }) => event.type === 'gateway.dispatch' && !isNewSequence(context.sequence, event.payload.s),
     /** The dispatch is `READY`. */
     isReady: ({ event }) => event.type === 'gateway.dispatch' && event.payload.t === 'READY',
     /** The dispatch is `RESUMED`. */
@@ -416,8 +418,11 @@ export const gatewayMachine = setup({
           },
         },
         ready: {
-          description: 'The session is live: dispatches flow, heartbeats run, the application may send.',
+          description:
+            'The session is live: dispatches flow, heartbeats run, the application may send. Tagged `streaming`: adapters may deliver dispatches on a fast path and report the sequence with `gateway.sequence`.',
+          tags: ['streaming'],
           on: {
+            'gateway.sequence': { actions: 'recordSequence' },
             'gateway.heartbeatAck': { actions: ['recordAck', 'resetBackoffIfHealthy'] },
             'user.send': [
               { guard: 'isReservedOpcode', actions: { type: 'rejectSend', params: { reason: 'opcode-reserved' } } },

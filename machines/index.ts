@@ -22,3 +22,4 @@ export { DEFAULT_RATE_LIMIT, liveSends, msUntilSlot, reservedSlots, userSlotsLef
 export { DEFAULT_TIMEOUTS, TIMER_NAMES, type TimeoutPolicy, type TimerName } from './timers.js';
 export { DIAGRAM_MARKERS, toMermaid, withDiagram } from './diagram.js';
 export { createActorRunner, createReducerRunner, type GatewaySnapshot, type MachineRunner, type RunnerOptions } from './runner.js';
+export { isNewSequence } from './sequence.js';

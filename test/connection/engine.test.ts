@@ -90,4 +90,29 @@ describe('GatewayEngine with platform framing', () => {
     ]);
     expect(JSON.stringify({ inputs, commands, snapshot: engine.persist() })).not.toContain(TOKEN);
   });
+
+  it('delivers ready-state dispatches on the fast path with the machine\'s sequence rule, and keeps the machine in step', () => {
+    const { engine } = platformEngine();
+    ready(engine);
+    const dispatch = (s: number) => engine.receiveMessage(text({ op: 0, t: 'MESSAGE_CREATE', s, d: { n: s } }));
+    for (let s = 2; s <= 500; s++) dispatch(s);
+    dispatch(300);
+    dispatch(500);
+    dispatch(501);
+    const delivered = engine.takeEffects().filter((e) => e.type === 'dispatch').map((e) => (e as { payload: { s: number } }).payload.s);
+    expect(delivered).toEqual(Array.from({ length: 500 }, (_, i) => i + 2));
+    // The next machine event sees the latest sequence: the heartbeat carries it.
+    engine.fireTimer('heartbeat');
+    const beat = engine.takeEffects().find((e) => e.type === 'transport.send') as { data: Uint8Array };
+    expect(JSON.parse(new TextDecoder().decode(beat.data))).toEqual({ op: 1, d: 501 });
+    dispatch(502);
+    expect((engine.persist() as { context: { sequence: number } }).context.sequence).toBe(502);
+    // After a drop, RESUME asks for everything after the last delivered dispatch.
+    engine.transportClosed('lost');
+    engine.fireTimer('reconnect');
+    engine.transportOpened();
+    engine.receiveMessage(text({ op: 10, d: { heartbeat_interval: 41250 } }));
+    const resume = engine.takeEffects().find((e) => e.type === 'transport.send') as { data: Uint8Array };
+    expect(JSON.parse(new TextDecoder().decode(resume.data))).toEqual({ op: 6, d: { token: TOKEN, session_id: 'abc', seq: 502 } });
+  });
 });

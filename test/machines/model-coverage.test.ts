@@ -24,6 +24,7 @@ const EVENTS: GatewayEvent[] = [
   { type: 'gateway.dispatch', payload: { op: 0, t: 'MESSAGE_CREATE', s: 2, d: {} }, now: 0 },
   { type: 'gateway.dispatch', payload: { op: 0, t: 'MESSAGE_CREATE', s: 1, d: {} }, now: 0 },
   { type: 'gateway.dispatch', payload: { op: 0, t: 'RESUMED', s: 3, d: null }, now: 0 },
+  { type: 'gateway.sequence', sequence: 2, now: 0 },
   { type: 'gateway.heartbeatRequest', now: 0 },
   { type: 'gateway.heartbeatAck', now: 0 },
   { type: 'gateway.reconnect', now: 0 },
