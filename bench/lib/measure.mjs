@@ -1,0 +1,99 @@
+// Timing: warm-up, then samples taken round-robin across a case's contenders (so drift on a
+// shared machine hits them all alike), a forced GC before each sample when node runs with
+// --expose-gc, and order statistics (median, p25, p75) rather than means, which outliers skew.
+// A sample repeats one pass over the workload until it lasts at least `minSampleMs`.
+// The figure is the process's CPU time (all threads: GC helpers and, for node:zlib's stream,
+// libuv's pool), which stays put when other work shares the machine; wall time is kept beside it.
+
+const wallNow = () => process.hrtime.bigint();
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+const gc = typeof globalThis.gc === 'function' ? globalThis.gc : () => {};
+
+/** The q-quantile of sorted numbers, linearly interpolated. */
+export function quantile(sorted, q) {
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+async function pass(contender, expected) {
+  let n = 0;
+  const count = () => {
+    n++;
+  };
+  const result = contender.run(count);
+  if (result !== undefined && typeof result.then === 'function') await result;
+  if (n !== expected) throw new Error(`${contender.label}: ${n} messages out, expected ${expected}`);
+}
+
+/** One sample: `reps` passes; returns CPU and wall milliseconds per pass. */
+async function timePasses(contender, expected, reps) {
+  gc();
+  const wall = wallNow();
+  const cpu = cpuNow();
+  for (let i = 0; i < reps; i++) await pass(contender, expected);
+  const cpuMs = (cpuNow() - cpu) / 1e3 / reps;
+  const wallMs = Number(wallNow() - wall) / 1e6 / reps;
+  return { cpu: cpuMs, wall: wallMs };
+}
+
+/**
+ * Measures every available contender of one workload. Each contender is
+ * `{ label, run(onMessage) }`, where `run` processes the whole workload once, calls
+ * `onMessage` per output message, and may return a promise. Returns per-pass times in ms:
+ * CPU median, p25 and p75, and the wall-clock median.
+ */
+export async function measure(contenders, expected, { warmup, samples, minSampleMs }) {
+  const live = contenders.filter((c) => c.run);
+  const reps = new Map();
+  for (const c of live) {
+    for (let i = 0; i < warmup; i++) await pass(c, expected);
+    const once = (await timePasses(c, expected, 1)).wall;
+    reps.set(c, Math.max(1, Math.min(1000, Math.ceil(minSampleMs / Math.max(once, 1e-3)))));
+  }
+  const times = new Map(live.map((c) => [c, []]));
+  for (let round = 0; round < samples; round++) {
+    for (let i = 0; i < live.length; i++) {
+      const c = live[(i + round) % live.length];
+      times.get(c).push(await timePasses(c, expected, reps.get(c)));
+    }
+  }
+  return contenders.map((c) => {
+    if (!c.run) return { ...c, stats: null };
+    const sorted = times.get(c).map((t) => t.cpu).sort((a, b) => a - b);
+    const wall = times.get(c).map((t) => t.wall).sort((a, b) => a - b);
+    return {
+      ...c,
+      stats: {
+        median: quantile(sorted, 0.5),
+        p25: quantile(sorted, 0.25),
+        p75: quantile(sorted, 0.75),
+        wallMedian: quantile(wall, 0.5),
+        reps: reps.get(c),
+        samples: sorted.length,
+      },
+    };
+  });
+}
+
+/**
+ * Runs a contender once and checks each output message as it comes (outputs may be views into
+ * reused buffers, valid only until the next one): `check(message, index)` returns true when
+ * right. Throws on the first wrong message or a wrong count.
+ */
+export async function verify(contender, expected, check) {
+  let index = 0;
+  let wrong = -1;
+  const result = contender.run((message) => {
+    if (wrong < 0 && !check(message, index)) wrong = index;
+    index++;
+  });
+  if (result !== undefined && typeof result.then === 'function') await result;
+  if (wrong >= 0) throw new Error(`${contender.label}: message ${wrong} is wrong`);
+  if (index !== expected) throw new Error(`${contender.label}: ${index} messages out, expected ${expected}`);
+}

@@ -1,0 +1,75 @@
+// Loads our codecs the way a user's bundler would see them: esbuild bundles each codec's index
+// (the TypeScript sources, so no stale dist/) with the library's own build settings
+// (scripts/build.mjs): ES2022, ESM, no minification. The bundles go to bench/node_modules/.cache/,
+// which git and biome already ignore (a bench/.build/ would be linted by `biome lint .`).
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const benchDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const rootDir = dirname(benchDir);
+const outDir = join(benchDir, 'node_modules', '.cache', 'bench-build');
+
+/** The codec entries we measure, by the name the harness uses. */
+const ZSTD_SOURCE = 'codec/compression/zstd-stream-decompressor.ts';
+const ENTRIES = {
+  websocket: 'codec/websocket/index.ts',
+  compression: 'codec/compression/index.ts',
+  encoding: 'codec/encoding/index.ts',
+};
+
+/** Bundles and imports our codecs; returns `{ websocket, compression, encoding }` modules. */
+export async function loadOurs() {
+  const { build } = await import('esbuild');
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    absWorkingDir: rootDir,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, path]) => [name, join(rootDir, path)])),
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  const modules = {};
+  for (const name of Object.keys(ENTRIES)) {
+    modules[name] = await import(pathToFileURL(join(outDir, `${name}.mjs`)).href);
+  }
+  await loadZstd(build, modules);
+  return modules;
+}
+
+// The zstd decompressor may exist before codec/compression/index.ts exports it, or not at all
+// yet: take it from the index, else bundle its own file; any failure leaves the slot empty.
+async function loadZstd(build, modules) {
+  if (typeof modules.compression.ZstdStreamDecompressor === 'function') {
+    modules.zstd = { ZstdStreamDecompressor: modules.compression.ZstdStreamDecompressor };
+    return;
+  }
+  const source = join(rootDir, ZSTD_SOURCE);
+  if (!existsSync(source)) {
+    modules.zstdMissing = `not written yet (${ZSTD_SOURCE})`;
+    return;
+  }
+  try {
+    await build({
+      absWorkingDir: rootDir,
+      entryPoints: { zstd: source },
+      outdir: outDir,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2022',
+      logLevel: 'silent',
+    });
+    modules.zstd = await import(pathToFileURL(join(outDir, 'zstd.mjs')).href);
+    if (typeof modules.zstd.ZstdStreamDecompressor !== 'function') throw new Error('no ZstdStreamDecompressor export');
+  } catch (error) {
+    modules.zstd = undefined;
+    modules.zstdMissing = `does not build yet: ${String(error?.message ?? error).split('\n')[0]}`;
+  }
+}

@@ -1,0 +1,153 @@
+// Results -> markdown: the machine, the run, the corpus, the targets of issue #2 with their
+// figures, and one table per case. Pure formatting; the numbers come from measure.mjs.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+
+/** CPU model, cores, memory, OS and Node version, read from the machine. */
+export function machine() {
+  let cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    if (line) cpu = line.split(':')[1].trim();
+  } catch {}
+  return {
+    cpu,
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+  };
+}
+
+/** The short commit hash of the checkout, or null outside git. */
+export function commit(cwd) {
+  try {
+    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'codec'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${hash} (codec/ has uncommitted changes)` : hash;
+  } catch {
+    return null;
+  }
+}
+
+const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+function rate(n) {
+  if (!Number.isFinite(n)) return '-';
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} k`;
+  return n.toFixed(0);
+}
+
+function ms(n) {
+  if (!Number.isFinite(n)) return '-';
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n >= 1 ? n.toFixed(2) : n.toFixed(3);
+}
+
+/** The reference row of a measured group, if it ran. */
+function reference(group) {
+  return group.rows.find((r) => r.role === 'reference' && r.stats);
+}
+
+/** One case as a markdown table. */
+export function caseTable(measuredCase) {
+  const lines = [
+    `### ${measuredCase.title}`,
+    '',
+    `Times are CPU ms per pass over the workload; MB/s counts ${measuredCase.basis}; "vs ref" is the reference's median over this row's (above 1: faster than the reference).`,
+    '',
+    '| workload | contender | median ms | IQR ms (p25–p75) | wall ms | MB/s | msgs/s | vs ref |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const group of measuredCase.groups) {
+    const ref = reference(group);
+    for (const row of group.rows) {
+      const label = row.role === 'ours' ? `**${row.label}**` : row.role === 'reference' ? `${row.label} (ref)` : row.label;
+      if (!row.stats) {
+        lines.push(`| ${group.workload} | ${label} | ${row.missing ?? 'not available'} | | | | | |`);
+        continue;
+      }
+      const { median, p25, p75, wallMedian } = row.stats;
+      const mbps = group.bytes / 1e6 / (median / 1e3);
+      const msgs = group.count / (median / 1e3);
+      const vs = ref ? ref.stats.median / median : Number.NaN;
+      lines.push(
+        `| ${group.workload} | ${label} | ${ms(median)} | ${ms(p25)}–${ms(p75)} | ${ms(wallMedian)} | ${fmt(mbps, 0)} | ${rate(msgs)} | ${ref ? `${fmt(vs)}×` : '-'} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The targets of issue #2, each judged on every workload of its case by the median times:
+ * `ratio(ours, ref)` is ref/ours (speed-up) or ours/ref (slow-down) as the target is phrased.
+ */
+const TARGETS = [
+  { caseId: 'frames', text: 'frame decoding >= 2x ws Receiver throughput', figure: (o, r) => r / o, ok: (x) => x >= 2, unit: 'x the throughput' },
+  { caseId: 'zlib', text: 'zlib-stream inflate within 3x of zlib-sync', figure: (o, r) => o / r, ok: (x) => x <= 3, unit: 'x the time' },
+  { caseId: 'etf', text: 'ETF decode >= 1.5x erlpack.unpack', figure: (o, r) => r / o, ok: (x) => x >= 1.5, unit: 'x the throughput' },
+  { caseId: 'json', text: 'JSON path <= 1.10x TextDecoder + JSON.parse', figure: (o, r) => o / r, ok: (x) => x <= 1.1, unit: 'x the time' },
+];
+
+/** Judges the targets; returns `{ lines, results }` with one result per target. */
+export function targets(measuredCases) {
+  const lines = ['| target | workload | ours / reference | status |', '| --- | --- | ---: | --- |'];
+  const results = [];
+  for (const target of TARGETS) {
+    const measured = measuredCases.find((c) => c.id === target.caseId);
+    if (!measured) continue;
+    let all = true;
+    let any = false;
+    for (const group of measured.groups) {
+      const ours = group.rows.find((r) => r.role === 'ours' && r.stats);
+      const ref = reference(group);
+      if (!ours || !ref) {
+        lines.push(`| ${target.text} | ${group.workload} | - | not measured (${ours ? 'peer' : 'ours'} not available) |`);
+        continue;
+      }
+      any = true;
+      const x = target.figure(ours.stats.median, ref.stats.median);
+      const ok = target.ok(x);
+      all &&= ok;
+      lines.push(`| ${target.text} | ${group.workload} | ${fmt(x)} ${target.unit} | ${ok ? 'met' : '**not met**'} |`);
+    }
+    results.push({ text: target.text, status: !any ? 'not measured' : all ? 'met' : 'not met' });
+  }
+  return { lines, results };
+}
+
+/** The whole report, for stdout and RESULTS.md. */
+export function render({ info, measuredCases, notes }) {
+  const { lines: targetLines, results } = targets(measuredCases);
+  const summary = results.map((r) => `- ${r.status === 'not met' ? '**not met**' : r.status}: ${r.text}`);
+  return [
+    '# Benchmark results',
+    '',
+    `- Date: ${info.date}`,
+    `- Machine: ${info.machine.cpu}, ${info.machine.cores} cores, ${info.machine.memory}; ${info.machine.os}; Node ${info.machine.node}`,
+    `- Command: \`${info.command}\` (${info.mode})`,
+    info.commit ? `- Commit: ${info.commit}` : null,
+    `- Peers: ${info.peers.join('; ')}`,
+    '',
+    '## Corpus',
+    '',
+    ...info.corpus.map((line) => `- ${line}`),
+    ...notes.map((line) => `- ${line}`),
+    '',
+    '## Targets (issue #2)',
+    '',
+    ...summary,
+    '',
+    ...targetLines,
+    '',
+    '## Results',
+    '',
+    ...measuredCases.flatMap((c) => [caseTable(c), '']),
+  ]
+    .filter((line) => line !== null)
+    .join('\n');
+}
