@@ -1,5 +1,6 @@
 /** Picks the transport decompressor for a connection's `compress` setting. */
 import { ZlibStreamInflater } from '../../codec/compression/zlib-stream-inflater.js';
+import { ZstdStreamDecompressor } from '../../codec/compression/zstd-stream-decompressor.js';
 import { InvalidOptionError } from './errors.js';
 import type { TransportCompressionName } from './gateway-url.js';
 
@@ -16,6 +17,8 @@ export function createDecompressor(compress: TransportCompressionName | null, ma
       return null;
     case 'zlib-stream':
       return new ZlibStreamInflater({ maxMessageSize });
+    case 'zstd-stream':
+      return new ZstdStreamDecompressor({ maxMessageSize });
     default:
       throw new InvalidOptionError(`compress must be "zlib-stream", "zstd-stream" or null, not ${JSON.stringify(compress)}.`);
   }

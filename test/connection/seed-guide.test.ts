@@ -250,3 +250,25 @@ async function disconnect2(conn: DiscordConnection, sock: BlockingSocket): Promi
   }
   sock.close();
 }
+
+describe('the seed connection with every encoding and compression', () => {
+  for (const encoding of ['json', 'etf'] as const) {
+    for (const compress of [null, 'zlib-stream', 'zstd-stream'] as const) {
+      it(`${encoding}${compress ? ` + ${compress}` : ''}: READY and dispatches arrive decoded`, async () => {
+        gateway = await startFakeGateway({ splitCompressedMessages: compress === 'zlib-stream' });
+        const conn = new DiscordConnection(gateway.url, { encoding, compress });
+        const { sock } = await bootstrap(conn);
+        sock.send(conn.identify({ token: gateway.token, intents: 513, properties: PROPERTIES }));
+        expect(await recvEvent(conn, sock)).toMatchObject({ op: 0, t: 'READY', s: 1 });
+        const snowflake = '1300000000000000001';
+        gateway.dispatch('MESSAGE_CREATE', { id: snowflake, content: 'ünïcödé', channel_id: snowflake });
+        let event = await recvEvent(conn, sock);
+        while (event.op !== 0) event = await recvEvent(conn, sock);
+        expect(event).toEqual({ op: 0, t: 'MESSAGE_CREATE', s: 2, d: { id: snowflake, content: 'ünïcödé', channel_id: snowflake } });
+        expect(gateway.current.query.encoding).toBe(encoding);
+        expect(gateway.current.query.compress || null).toBe(compress);
+        await disconnect(conn, sock);
+      });
+    }
+  }
+});
