@@ -184,7 +184,7 @@ describe('FrameDecoder fuzzed (seeded)', () => {
     );
   });
 
-  it('answers mutated streams with events or a typed error, the same for every chunking', { timeout: FUZZ_TIMEOUT }, () => {
+  it('answers mutated streams with events or a typed error, the same for every chunking', { timeout: FUZZ_TIMEOUT }, async () => {
     const memory = new RetainedMemory(4 * 1024 * 1024);
     fc.assert(
       fc.property(fc.array(itemsArb, { minLength: 1, maxLength: 3 }), mutationsArb(1, 5), chunkingArb(), (streams, mutations, chunking) => {
@@ -200,7 +200,7 @@ describe('FrameDecoder fuzzed (seeded)', () => {
       }),
       fuzzParams(0xdec0de, 2000),
     );
-    memory.check();
+    await memory.check();
   });
 
   it('answers random bytes with events or a typed error, the same for every chunking', { timeout: FUZZ_TIMEOUT }, () => {

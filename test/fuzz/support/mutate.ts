@@ -124,9 +124,15 @@ export function chunkingArb(maxCuts = 8): fc.Arbitrary<Chunking> {
   );
 }
 
-/** Cuts `bytes` as `chunking` says; the pieces are views and always cover all of `bytes`. */
-export function chunk(bytes: Uint8Array, chunking: Chunking): Uint8Array[] {
-  if (chunking.kind === 'bytes') return Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
+/**
+ * Cuts `bytes` as `chunking` says; the pieces are views and always cover all of `bytes`. Byte by
+ * byte becomes pieces of `ceil(length / maxPieces)` bytes on long inputs, to keep runs short.
+ */
+export function chunk(bytes: Uint8Array, chunking: Chunking, maxPieces = 2048): Uint8Array[] {
+  if (chunking.kind === 'bytes') {
+    const size = Math.max(1, Math.ceil(bytes.length / maxPieces));
+    return Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+  }
   const points = [...new Set(chunking.cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   const pieces: Uint8Array[] = [];
   let from = 0;
