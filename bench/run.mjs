@@ -27,14 +27,14 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = dirname(benchDir);
 const quick = Boolean(process.env.BENCH_QUICK) && process.env.BENCH_QUICK !== '0';
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
-const settings = quick ? { warmup: 2, samples: 5, minSampleMs: 5 } : { warmup: 5, samples: 25, minSampleMs: 30 };
+const settings = quick ? { warmup: 2, samples: 5, minSampleMs: 5 } : { warmup: 5, samples: 31, minSampleMs: 40 };
 const log = (...args) => console.error(...args);
 
 const CASES = [framesCase, zlibCase, zstdCase, jsonCase, etfCase, e2eCase];
 
 async function main() {
   const started = performance.now();
-  if (typeof globalThis.gc !== 'function') log('note: run with node --expose-gc for a GC before each sample');
+  if (typeof globalThis.gc !== 'function') log('note: run with node --expose-gc so each group starts after a full GC');
   const ours = await loadOurs();
   const peers = await loadPeers();
   for (const line of describePeers(peers)) log(`peer: ${line}`);

@@ -82,5 +82,11 @@ export function zstdCase(ours_, peers, corpus) {
       ],
     };
   });
-  return { id: 'zstd', title: 'zstd-stream decompress (per WebSocket message, one context)', basis: 'inflated bytes', groups };
+  return {
+    id: 'zstd',
+    title: 'zstd-stream decompress (per WebSocket message, one context)',
+    note: ours_.zstdNote ? `Ours is ${ours_.zstdNote}.` : undefined,
+    basis: 'inflated bytes',
+    groups,
+  };
 }
