@@ -51,11 +51,11 @@ export class BackwardBitReader {
     return (this.container >>> this.avail) & MASK[n]!;
   }
 
-  /** Reads `n` bits (0..31) as a little-endian value, in pieces of at most 24 bits. */
+  /** Reads `n` bits (0..30) as a little-endian value, in pieces of at most 24 bits. */
   readLong(n: number): number {
     if (n <= 24) return this.read(n);
     const high = this.read(n - 16);
-    return high * 65536 + this.read(16);
+    return (high << 16) | this.read(16);
   }
 
   /** The next `n` bits (1..24) without consuming them; bits past the start read as zero. */

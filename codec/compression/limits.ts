@@ -58,13 +58,20 @@ export function defaultMaxCompressedSize(maxMessageSize: number): number {
   return maxMessageSize + Math.ceil(maxMessageSize / 16) + 1024;
 }
 
-/** Returns `value` (or `fallback` when undefined) after checking it is a positive safe integer. */
-export function checkBound(name: string, value: number | undefined, fallback: number): number {
+/**
+ * Returns `value` (or `fallback` when undefined) after checking it is an integer from 1 to
+ * `max` (default just under 1 GiB: larger buffers are not sensible in one process, and byte positions stay
+ * small integers).
+ */
+export function checkBound(name: string, value: number | undefined, fallback: number, max = MAX_BOUND): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
     throw new CompressionOptionError(
-      `${name} must be a positive integer number of bytes, got ${String(value)}`,
+      `${name} must be an integer number of bytes from 1 to ${max}, got ${String(value)}`,
     );
   }
   return value;
 }
+
+/** Largest value any size bound accepts: just under 1 GiB (so it stays a small integer in V8). */
+export const MAX_BOUND = 0x3fffffff;

@@ -9,6 +9,7 @@ import { WINDOW_SIZE } from './deflate-tables.js';
 import { CompressionError, contextFailed } from './errors.js';
 import { WindowedOutput } from './windowed-output.js';
 import { resolveLimits, type StreamDecompressorOptions } from './limits.js';
+import { anchorShapes } from './shape-anchor.js';
 
 /** Options of {@link ZlibStreamInflater}. */
 export type ZlibStreamInflaterOptions = StreamDecompressorOptions;
@@ -120,3 +121,5 @@ function checkZlibHeader(input: Uint8Array, end: number): void {
 function badHeader(reason: string): CompressionError {
   return new CompressionError('ZLIB_BAD_HEADER', `not a zlib-stream: ${reason}`);
 }
+
+anchorShapes(new ZlibStreamInflater({ maxMessageSize: 1 }));

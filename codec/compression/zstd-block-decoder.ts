@@ -22,6 +22,7 @@ import {
   MAX_LITERAL_LENGTH_CODE,
   MAX_MATCH_LENGTH_CODE,
   MAX_OFFSET_CODE,
+  MAX_OFFSET_TABLE_SYMBOL,
 } from './zstd-sequence-codes.js';
 
 /** Largest block content and decoded block size (before the window's own limit). */
@@ -225,7 +226,7 @@ export class ZstdBlockDecoder {
 
   /** Sets the table of one symbol type (0 literal lengths, 1 offsets, 2 match lengths). */
   private selectTable(kind: number, mode: number, data: Uint8Array, pos: number, end: number): number {
-    const maxSymbol = kind === 0 ? MAX_LITERAL_LENGTH_CODE : kind === 1 ? MAX_OFFSET_CODE : MAX_MATCH_LENGTH_CODE;
+    const maxSymbol = kind === 0 ? MAX_LITERAL_LENGTH_CODE : kind === 1 ? MAX_OFFSET_TABLE_SYMBOL : MAX_MATCH_LENGTH_CODE;
     const own = kind === 0 ? this.ownLiteralLengths : kind === 1 ? this.ownOffsets : this.ownMatchLengths;
     let table: FseTable | null;
     if (mode === 0) {
@@ -278,7 +279,9 @@ export class ZstdBlockDecoder {
       const ofCode = of.symbol[ofState]!;
       const mlCode = ml.symbol[mlState]!;
       const llCode = ll.symbol[llState]!;
-      const offsetValue = ofCode === 0 ? 1 : 2 ** ofCode + reader.readLong(ofCode);
+      // Integer arithmetic only: a heap double stored in rep1 would change this object's shape.
+      if (ofCode > MAX_OFFSET_CODE) throw zstdCorrupt(`offset code ${ofCode} reaches past any supported window`);
+      const offsetValue = (1 << ofCode) + reader.readLong(ofCode);
       const matchLength = MATCH_LENGTH_BASE[mlCode]! + reader.read(MATCH_LENGTH_BITS[mlCode]!);
       const literalLength = LITERAL_LENGTH_BASE[llCode]! + reader.read(LITERAL_LENGTH_BITS[llCode]!);
       if (i + 1 < count) {

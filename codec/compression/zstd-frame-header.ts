@@ -64,5 +64,12 @@ export function parseFrameHeader(data: Uint8Array, pos: number, maxWindowSize: n
       `a zstd frame asks for a ${windowSize}-byte window, over maxWindowSize (${maxWindowSize} bytes)`,
     );
   }
-  return { windowSize, contentSize, hasChecksum: (descriptor & 0x04) !== 0 };
+  return { windowSize: asInteger(windowSize), contentSize: asInteger(contentSize), hasChecksum: (descriptor & 0x04) !== 0 };
+}
+
+// `2 ** n` and `x * 256` make heap doubles; stored in an object field, one of those changes the
+// field's representation and so the object's shape, which costs V8 its optimized code. Small
+// integers go back to the integer representation.
+function asInteger(value: number): number {
+  return value >= -0x40000000 && value < 0x40000000 ? value | 0 : value;
 }

@@ -28,5 +28,10 @@ export const MATCH_LENGTH_BITS = new Uint8Array([
 export const MAX_LITERAL_LENGTH_CODE = 35;
 /** Largest match length code. */
 export const MAX_MATCH_LENGTH_CODE = 52;
-/** Largest offset code this decoder reads (the reference decoder's limit too). */
-export const MAX_OFFSET_CODE = 31;
+/** Largest offset code an FSE table may describe (the reference decoder's limit). */
+export const MAX_OFFSET_TABLE_SYMBOL = 31;
+/**
+ * Largest offset code a sequence may use here: 30, for offsets below 2^31, which covers every
+ * window up to the 1 GiB this decoder accepts at most.
+ */
+export const MAX_OFFSET_CODE = 30;

@@ -7,6 +7,7 @@
 import { BoundedBuffer } from './bounded-buffer.js';
 import { CompressionError, contextFailed } from './errors.js';
 import { checkBound, DEFAULT_MAX_ZSTD_WINDOW_SIZE, resolveLimits, type StreamDecompressorOptions } from './limits.js';
+import { anchorShapes } from './shape-anchor.js';
 import { WindowedOutput } from './windowed-output.js';
 import { ZstdBlockDecoder } from './zstd-block-decoder.js';
 import { zstdCorrupt } from './zstd-errors.js';
@@ -181,3 +182,5 @@ export class ZstdStreamDecompressor {
     return pos;
   }
 }
+
+anchorShapes(new ZstdStreamDecompressor());
