@@ -10,22 +10,28 @@ export function highBit(value: number): number {
   return 31 - Math.clz32(value);
 }
 
-const MASK = new Int32Array(33);
+/** MASK[n] keeps the low n bits. */
+export const MASK = new Int32Array(33);
 for (let n = 0; n <= 32; n++) MASK[n] = n === 32 ? -1 : (1 << n) - 1;
 
 /**
  * A backward bit reader. `container` holds the next `avail` bits to read in its low bits, the
- * next bit to read being the highest; bytes below are shifted in as it empties.
+ * next bit to read being the highest; bytes below are shifted in as it empties. The fields are
+ * public so a hot loop can copy them into locals and write them back; nothing else should.
  */
 export class BackwardBitReader {
-  private data: Uint8Array = new Uint8Array(0);
-  private start = 0;
+  /** The bytes being read. */
+  data: Uint8Array = new Uint8Array(0);
+  /** First byte of the stream. */
+  start = 0;
   /** Index of the next byte to shift in (counts down to `start`). */
-  private next = -1;
-  private container = 0;
-  private avail = 0;
+  next = -1;
+  /** Unread bits, in the low `avail` bits. */
+  container = 0;
+  /** Number of valid bits in `container`. */
+  avail = 0;
   /** Bits read past the start of the stream (each read as zero). */
-  private over = 0;
+  over = 0;
 
   /** Starts reading `data[start, end)`; throws if the stream is empty or lacks its end marker. */
   init(data: Uint8Array, start: number, end: number): void {

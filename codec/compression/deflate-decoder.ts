@@ -151,10 +151,11 @@ export class DeflateDecoder {
     const lengths = this.lengths;
     const total = nlit + ndist;
     const root = cl.root;
+    const rootMask = (1 << cl.rootBits) - 1;
     let i = 0;
     while (i < total) {
       if (this.bitCnt < 14) this.refill();
-      const entry = root[this.bitBuf & 127]!;
+      const entry = root[this.bitBuf & rootMask]!;
       if (entry === 0) this.fail('invalid code length code');
       const used = entry & 15;
       this.bitBuf >>>= used;
@@ -181,8 +182,8 @@ export class DeflateDecoder {
           this.bitCnt -= 7;
         }
         if (i + repeat > total) this.fail('code length repeat runs past the end');
-        lengths.fill(value, i, i + repeat);
-        i += repeat;
+        const stop = i + repeat;
+        while (i < stop) lengths[i++] = value;
       }
       this.checkOverrun();
     }

@@ -36,7 +36,7 @@ export class FseTable {
       if (symbol > maxSymbol) throw zstdCorrupt('FSE table description has too many symbols');
       // Values 0..remaining+1 fit in `bits` bits; the smallest `low` of them take one bit less.
       const top = remaining + 1;
-      const bits = highBit(top) + 1;
+      const bits = highBit(top) + 1; // at most 10: log <= 9
       const low = (1 << bits) - 1 - top;
       const raw = readForward(data, bit, bits, endBit);
       const half = 1 << (bits - 1);
@@ -113,13 +113,14 @@ export class FseTable {
   }
 }
 
-/** Reads `n` (<= 24) bits forward from bit `bit`; bits at or past `endBit` read as zero. */
+/** Reads `n` (<= 16) bits forward from bit `bit`; bits at or past `endBit` read as zero. */
 function readForward(data: Uint8Array, bit: number, n: number, endBit: number): number {
-  let value = 0;
-  const first = bit >>> 3;
-  const last = Math.min((bit + n + 7) >>> 3, endBit >>> 3);
-  for (let i = last - 1; i >= first; i--) value = value * 256 + data[i]!;
-  return Math.floor(value / 2 ** (bit & 7)) & ((1 << n) - 1);
+  const at = bit >>> 3;
+  const endByte = endBit >>> 3;
+  let value = at < endByte ? data[at]! : 0;
+  if (at + 1 < endByte) value |= data[at + 1]! << 8;
+  if (at + 2 < endByte) value |= data[at + 2]! << 16;
+  return (value >>> (bit & 7)) & ((1 << n) - 1);
 }
 
 /** Builds a table from one of the default distributions of RFC 8878 section 3.1.1.3.2.2. */

@@ -22,8 +22,10 @@ export const MAX_CODE_BITS = 15;
 export class HuffmanTable {
   /** Per-symbol data of the alphabet, OR-ed into entries; bits 0-3 must be zero. */
   readonly info: Int32Array;
-  /** Number of input bits the root table is indexed by. */
-  readonly rootBits: number;
+  /** Number of input bits the root table is indexed by: the longest code, up to `maxRootBits`. */
+  rootBits = 0;
+  /** Largest root table this table may build. */
+  readonly maxRootBits: number;
   /** Direct lookup: entry for every `rootBits`-bit input (LSB-first, as DEFLATE packs codes). */
   readonly root: Int32Array;
   /** Number of codes of each length 0..15. */
@@ -37,10 +39,10 @@ export class HuffmanTable {
   private readonly offsets = new Uint16Array(MAX_CODE_BITS + 2);
   private readonly nextCode = new Uint16Array(MAX_CODE_BITS + 1);
 
-  constructor(rootBits: number, info: Int32Array) {
+  constructor(maxRootBits: number, info: Int32Array) {
     this.info = info;
-    this.rootBits = rootBits;
-    this.root = new Int32Array(1 << rootBits);
+    this.maxRootBits = maxRootBits;
+    this.root = new Int32Array(1 << maxRootBits);
     this.symbols = new Uint16Array(info.length);
   }
 
@@ -76,9 +78,11 @@ export class HuffmanTable {
     const symbols = this.symbols;
     const info = this.info;
     const root = this.root;
-    const rootBits = this.rootBits;
+    // Small blocks have short codes: a root no wider than the longest code is cheaper to fill.
+    const rootBits = Math.max(1, Math.min(this.maxRootBits, maxLength));
+    this.rootBits = rootBits;
     const rootSize = 1 << rootBits;
-    root.fill(0);
+    root.fill(0, 0, rootSize);
     for (let s = 0; s < count; s++) {
       const len = lengths[offset + s]!;
       if (len === 0) continue;

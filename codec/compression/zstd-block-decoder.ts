@@ -4,7 +4,7 @@
  * Owns the state a frame carries from block to block (repeat offsets, FSE and Huffman tables);
  * never sees frame headers, WebSocket messages or buffering.
  */
-import { BackwardBitReader } from './backward-bit-reader.js';
+import { BackwardBitReader, MASK } from './backward-bit-reader.js';
 import {
   FseTable,
   PREDEFINED_LITERAL_LENGTHS,
@@ -250,16 +250,34 @@ export class ZstdBlockDecoder {
     return pos;
   }
 
-  /** The sequence loop: decode each (literals, offset, match) and execute it at once. */
+  /**
+   * The sequence loop: decode each (literals, offset, match) and execute it at once. The bit
+   * reader's state lives in locals here (RFC 8878 order: offset, match and literal length extra
+   * bits, then the literal length, match length and offset states).
+   */
   private executeSequences(data: Uint8Array, start: number, end: number, count: number): void {
     const ll = this.literalLengths!;
     const of = this.offsets!;
     const ml = this.matchLengths!;
+    const llSymbol = ll.symbol;
+    const llBits = ll.numBits;
+    const llBase = ll.baseline;
+    const ofSymbol = of.symbol;
+    const ofBits = of.numBits;
+    const ofBase = of.baseline;
+    const mlSymbol = ml.symbol;
+    const mlBits = ml.numBits;
+    const mlBase = ml.baseline;
     const reader = this.reader;
     reader.init(data, start, end);
     let llState = reader.read(ll.accuracyLog);
     let ofState = reader.read(of.accuracyLog);
     let mlState = reader.read(ml.accuracyLog);
+    if (reader.overflowed()) throw zstdCorrupt('sequences bit stream is too short');
+    let container = reader.container;
+    let avail = reader.avail;
+    let next = reader.next;
+    const streamStart = reader.start;
 
     const output = this.output;
     let out = output.buf;
@@ -275,21 +293,88 @@ export class ZstdBlockDecoder {
     let rep2 = this.rep2;
     let rep3 = this.rep3;
 
-    for (let i = 0; i < count; i++) {
-      const ofCode = of.symbol[ofState]!;
-      const mlCode = ml.symbol[mlState]!;
-      const llCode = ll.symbol[llState]!;
+    let i = 0;
+    for (; i < count; i++) {
+      const ofCode = ofSymbol[ofState]!;
+      const mlCode = mlSymbol[mlState]!;
+      const llCode = llSymbol[llState]!;
       // Integer arithmetic only: a heap double stored in rep1 would change this object's shape.
       if (ofCode > MAX_OFFSET_CODE) throw zstdCorrupt(`offset code ${ofCode} reaches past any supported window`);
-      const offsetValue = (1 << ofCode) + reader.readLong(ofCode);
-      const matchLength = MATCH_LENGTH_BASE[mlCode]! + reader.read(MATCH_LENGTH_BITS[mlCode]!);
-      const literalLength = LITERAL_LENGTH_BASE[llCode]! + reader.read(LITERAL_LENGTH_BITS[llCode]!);
-      if (i + 1 < count) {
-        llState = ll.baseline[llState]! + reader.read(ll.numBits[llState]!);
-        mlState = ml.baseline[mlState]! + reader.read(ml.numBits[mlState]!);
-        ofState = of.baseline[ofState]! + reader.read(of.numBits[ofState]!);
+
+      // Refill whenever fewer than 25 bits are left and bytes remain: every read below is at
+      // most 24 bits, and one that still finds too few bits has run past the stream's start.
+      if (avail < 25 && next >= streamStart) {
+        do {
+          container = (container << 8) | data[next--]!;
+          avail += 8;
+        } while (avail <= 24 && next >= streamStart);
       }
-      if (reader.overflowed()) throw zstdCorrupt('sequences bit stream is too short');
+      let offsetValue = 1 << ofCode;
+      let n = ofCode;
+      if (n > 24) {
+        n -= 24;
+        if (avail < 24) break;
+        avail -= 24;
+        offsetValue += ((container >>> avail) & 0xffffff) << n;
+        if (avail < 25 && next >= streamStart) {
+          do {
+            container = (container << 8) | data[next--]!;
+            avail += 8;
+          } while (avail <= 24 && next >= streamStart);
+        }
+      }
+      if (avail < n) break;
+      avail -= n;
+      offsetValue += (container >>> avail) & MASK[n]!;
+
+      n = MATCH_LENGTH_BITS[mlCode]!;
+      if (avail < n) {
+        while (avail <= 24 && next >= streamStart) {
+          container = (container << 8) | data[next--]!;
+          avail += 8;
+        }
+        if (avail < n) break;
+      }
+      avail -= n;
+      const matchLength = MATCH_LENGTH_BASE[mlCode]! + ((container >>> avail) & MASK[n]!);
+
+      n = LITERAL_LENGTH_BITS[llCode]!;
+      if (avail < n) {
+        while (avail <= 24 && next >= streamStart) {
+          container = (container << 8) | data[next--]!;
+          avail += 8;
+        }
+        if (avail < n) break;
+      }
+      avail -= n;
+      const literalLength = LITERAL_LENGTH_BASE[llCode]! + ((container >>> avail) & MASK[n]!);
+
+      if (i + 1 < count) {
+        if (avail < 25 && next >= streamStart) {
+          do {
+            container = (container << 8) | data[next--]!;
+            avail += 8;
+          } while (avail <= 24 && next >= streamStart);
+        }
+        n = llBits[llState]!;
+        if (avail < n) break;
+        avail -= n;
+        llState = llBase[llState]! + ((container >>> avail) & MASK[n]!);
+        n = mlBits[mlState]!;
+        if (avail < n) break;
+        avail -= n;
+        mlState = mlBase[mlState]! + ((container >>> avail) & MASK[n]!);
+        n = ofBits[ofState]!;
+        if (avail < n) {
+          while (avail <= 24 && next >= streamStart) {
+            container = (container << 8) | data[next--]!;
+            avail += 8;
+          }
+          if (avail < n) break;
+        }
+        avail -= n;
+        ofState = ofBase[ofState]! + ((container >>> avail) & MASK[n]!);
+      }
 
       let offset: number;
       if (offsetValue > 3) {
@@ -349,7 +434,12 @@ export class ZstdBlockDecoder {
         while (pos < stop) out[pos++] = out[from++]!;
       }
     }
+    // Leaving the loop early means a read found no bits left: the stream is too short.
+    if (i !== count) throw zstdCorrupt('sequences bit stream is too short');
     if (pos + (literalEnd - literalPos) > blockEnd) throw zstdCorrupt('a block decodes to more than its maximum size');
+    reader.container = container;
+    reader.avail = avail;
+    reader.next = next;
     this.finishSequences(pos, frameStartPos, literalPos, literalEnd, rep1, rep2, rep3);
   }
 

@@ -21,6 +21,7 @@ export class HuffmanLiteralTable {
   private readonly weightTable = new FseTable();
   private readonly reader = new BackwardBitReader();
   private readonly rankCount = new Uint16Array(MAX_HUFFMAN_BITS + 2);
+  private readonly firstPosition = new Uint16Array(MAX_HUFFMAN_BITS + 2);
 
   /** Forgets the table (a new frame may not reuse it). */
   clear(): void {
@@ -109,38 +110,71 @@ export class HuffmanLiteralTable {
     // A complete prefix code has an even number, at least two, of the longest codes.
     if (ranks[1]! < 2 || ranks[1]! & 1) throw zstdCorrupt('invalid Huffman tree');
 
-    // Codes are handed out from the longest (weight 1) up, in symbol order within a weight.
+    // Codes are handed out from the longest (weight 1) up, in symbol order within a weight:
+    // each weight's first table position is where the lower weights' spans end.
     const entries = this.entries;
+    const firstPosition = this.firstPosition;
     let position = 0;
     for (let w = 1; w <= maxBits; w++) {
-      if (ranks[w] === 0) continue;
+      firstPosition[w] = position;
+      position += ranks[w]! << (w - 1);
+    }
+    for (let s = 0; s < symbols; s++) {
+      const w = weights[s]!;
+      if (w === 0) continue;
       const span = 1 << (w - 1);
-      const entry = maxBits + 1 - w;
-      for (let s = 0; s < symbols; s++) {
-        if (weights[s] !== w) continue;
-        entries.fill((s << 4) | entry, position, position + span);
-        position += span;
-      }
+      const from = firstPosition[w]!;
+      entries.fill((s << 4) | (maxBits + 1 - w), from, from + span);
+      firstPosition[w] = from + span;
     }
     this.maxBits = maxBits;
   }
 
   /**
    * Decodes `count` literals from the stream `data[start, end)` into `out[at, at + count)`.
-   * The stream must be consumed exactly.
+   * The stream must be consumed exactly. The reader's state lives in locals here.
    */
   decodeStream(data: Uint8Array, start: number, end: number, out: Uint8Array, at: number, count: number): void {
     const reader = this.reader;
     reader.init(data, start, end);
+    let container = reader.container;
+    let avail = reader.avail;
+    let next = reader.next;
+    const first = reader.start;
     const entries = this.entries;
     const maxBits = this.maxBits;
+    const mask = (1 << maxBits) - 1;
     const stop = at + count;
-    for (let i = at; i < stop; i++) {
-      const entry = entries[reader.peek(maxBits)]!;
-      out[i] = entry >>> 4;
-      reader.skip(entry & 15);
+    let i = at;
+    // Two literals per refill while at least 22 bits (two of the longest codes) are at hand.
+    while (i + 1 < stop) {
+      if (avail < 22) {
+        while (avail <= 24 && next >= first) {
+          container = (container << 8) | data[next--]!;
+          avail += 8;
+        }
+        if (avail < 22) break;
+      }
+      let entry = entries[(container >>> (avail - maxBits)) & mask]!;
+      out[i++] = entry >>> 4;
+      avail -= entry & 15;
+      entry = entries[(container >>> (avail - maxBits)) & mask]!;
+      out[i++] = entry >>> 4;
+      avail -= entry & 15;
     }
-    if (reader.overflowed() || reader.remaining() !== 0) {
+    // The last few: the bits below the stream's start read as zeros.
+    while (i < stop) {
+      while (avail <= 24 && next >= first) {
+        container = (container << 8) | data[next--]!;
+        avail += 8;
+      }
+      if (avail <= 0) break;
+      const bits = avail >= maxBits ? container >>> (avail - maxBits) : container << (maxBits - avail);
+      const entry = entries[bits & mask]!;
+      out[i++] = entry >>> 4;
+      avail -= entry & 15;
+    }
+    if (i !== stop || avail !== 0 || next >= first) {
       throw zstdCorrupt('a Huffman literal stream does not end exactly with its last literal');
     }
   }
