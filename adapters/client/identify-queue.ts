@@ -23,6 +23,11 @@ export interface IdentifyQueueOptions {
   readonly maxConcurrency?: number;
   /** Time between two IDENTIFYs of one bucket, in ms (default 5000, Discord's rule). */
   readonly windowMs?: number;
+  /**
+   * Added to every wait, in ms (default 5% of `windowMs`). The gateway times IDENTIFYs when they
+   * arrive, not when they were granted: transit jitter could otherwise land two inside its window.
+   */
+  readonly marginMs?: number;
 }
 
 interface Waiter {
@@ -45,6 +50,9 @@ export function createIdentifyQueue(options: IdentifyQueueOptions = {}): Identif
     throw new InvalidOptionError(`identify queue: maxConcurrency must be a positive integer, not ${maxConcurrency}.`);
   }
   if (!Number.isFinite(windowMs) || windowMs < 0) throw new InvalidOptionError(`identify queue: windowMs must be 0 or more, not ${windowMs}.`);
+  const marginMs = options.marginMs ?? Math.ceil(windowMs * 0.05);
+  if (!Number.isFinite(marginMs) || marginMs < 0) throw new InvalidOptionError(`identify queue: marginMs must be 0 or more, not ${marginMs}.`);
+  const spacing = windowMs === 0 ? 0 : windowMs + marginMs;
   const buckets = new Map<number, Bucket>();
 
   const pump = (bucket: Bucket): void => {
@@ -61,7 +69,7 @@ export function createIdentifyQueue(options: IdentifyQueueOptions = {}): Identif
         return;
       }
       bucket.waiters.shift();
-      bucket.nextAt = now + windowMs;
+      bucket.nextAt = now + spacing;
       next.resolve();
     }
   };

@@ -55,8 +55,8 @@ export class TypedEmitter<Events extends EventMap> {
   emit<K extends keyof Events>(event: K, ...args: Events[K]): boolean {
     const list = this.#registrations.get(event);
     if (!list) return false;
-    // A copy: listeners may add or remove listeners while we iterate.
-    for (const registration of list.length === 1 && !list[0]!.once ? list : [...list]) {
+    // Listeners may add or remove listeners while we iterate: walk a copy (none needed for one).
+    for (const registration of list.length === 1 ? [list[0]!] : [...list]) {
       if (registration.once) this.#remove(event, registration);
       try {
         (registration.listener as unknown as (...a: Events[K]) => void)(...args);
