@@ -10,13 +10,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const entry = fileURLToPath(new URL('../../index.ts', import.meta.url));
+const testingEntry = fileURLToPath(new URL('../../testing.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'readme-examples-'));
 
 /** The code of the example named `name`, importing this checkout instead of the package. */
 function example(name: string): string {
   const match = new RegExp(`<!-- example: ${name} -->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme);
   if (!match) throw new Error(`README.md has no example named ${name}`);
-  return match[1]!.replaceAll("from 'sansio-discord-gateway'", `from ${JSON.stringify(entry)}`);
+  return match[1]!
+    .replaceAll("from 'sansio-discord-gateway/testing'", `from ${JSON.stringify(testingEntry)}`)
+    .replaceAll("from 'sansio-discord-gateway'", `from ${JSON.stringify(entry)}`);
 }
 
 /** Runs an example and returns what it printed, one string per console.log call. */
@@ -36,6 +39,11 @@ afterEach(() => {
 });
 
 describe('README examples', () => {
+  it('Seed style runs over real TCP against the fake gateway', async () => {
+    const lines = await run('seed');
+    expect(lines).toEqual(['hello 10 heartbeat every 1 s', 'ready READY', 'dispatch MESSAGE_CREATE 2', 'closed 1000']);
+  });
+
   it('Reducer style runs and ends identifying', async () => {
     const lines = await run('reducer');
     expect(lines).toHaveLength(4);
