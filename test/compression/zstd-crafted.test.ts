@@ -105,6 +105,43 @@ describe('ZstdStreamDecompressor on hand-made frames (checked against fzstd)', (
     });
   }
 
+  it('decodes a literal run over 64 KiB (literal length code 35, 16 extra bits)', () => {
+    const literals = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 13) & 255);
+    const size = literals.length;
+    const header = [(3 << 2) | ((size & 15) << 4), (size >>> 4) & 255, (size >>> 12) & 255];
+    // Bits read top-down: 2 offset bits (0: offset value 4, offset 1), then 16 literal length
+    // bits (70000 - 65536); the marker bit sits above them.
+    const value = (1 << 18) | (70_000 - 65_536);
+    const sequences = rleSequences(35, 2, 0, [value & 255, (value >>> 8) & 255, value >>> 16]);
+    const bytes = frame([zstdBlock(2, [...header, ...literals, ...sequences], { last: true })], 0x38);
+    const last = literals[size - 1]!;
+    const expected = concat([literals, new Uint8Array([last, last, last])]);
+    expect(new ZstdStreamDecompressor().push(bytes)).toEqual(expected);
+    expect(fzstdDecompress(bytes)).toEqual(expected);
+  });
+
+  it('lets a match reach exactly the window size back, and no further', () => {
+    // A 1 KiB window, 1100 bytes of history, then one sequence: no literals, match length 3
+    // (ML code 0) at offset value 1024 + extra (OF code 10, 10 extra bits).
+    const history = Uint8Array.from({ length: 1100 }, (_, i) => (i * 7) & 255);
+    const stream = (extra: number) => {
+      const value = (1 << 10) | extra; // the marker bit above 10 bits of extra
+      return [value & 255, value >>> 8];
+    };
+    const bytes = (extra: number) =>
+      frame([
+        zstdBlock(0, history.subarray(0, 1000)),
+        zstdBlock(0, history.subarray(1000)),
+        zstdBlock(2, [...smallLiteralsHeader(0, 0), ...rleSequences(0, 10, 0, stream(extra))], { last: true }),
+      ]);
+    const atWindow = bytes(3); // offset value 1027: offset 1024
+    const expected = concat([history, history.subarray(1100 - 1024, 1100 - 1024 + 3)]);
+    expect(new ZstdStreamDecompressor().push(atWindow)).toEqual(expected);
+    expect(fzstdDecompress(atWindow)).toEqual(expected);
+    const beyond = bytes(4); // offset 1025
+    expect(thrown(() => new ZstdStreamDecompressor().push(beyond)).message).toContain('reaches back further');
+  });
+
   it('accepts a dictionary ID field holding 0 (no dictionary)', () => {
     const bytes = concat([zstdFrameHeader({ dictionaryId: { value: 0, bytes: 4 } }), zstdBlock(0, text('ok'))]);
     expect(new TextDecoder().decode(new ZstdStreamDecompressor().push(bytes)!)).toBe('ok');
