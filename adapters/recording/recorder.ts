@@ -198,6 +198,7 @@ class Recorder implements SessionRecorder {
   #onInput(input: EngineInput, at: number): void {
     if (this.#state !== 'recording') return;
     this.#flush();
+    this.#steps++;
     this.#lastAt = at;
     const before = this.#redactor.hits;
     const stored = this.#storedInput(input);
@@ -245,7 +246,6 @@ class Recorder implements SessionRecorder {
         this.#write(this.#writer.start(toMicros(pending.at), pending.outputs));
         return;
       }
-      this.#steps++;
       if (this.#leaksThroughBytes(pending)) {
         this.#write(this.#writer.gap(toMicros(pending.at), pending.input.type, pending.outputs));
         return;

@@ -15,6 +15,7 @@ export interface MismatchFacts {
   readonly context: Readonly<Record<string, unknown>>;
   readonly input: EngineInput | null;
   readonly payloads: readonly GatewayPayload[];
+  readonly closes: readonly { readonly code: number | null; readonly reason: string }[];
   readonly expected: readonly StepOutput[];
   readonly actual: readonly StepOutput[];
 }
@@ -30,7 +31,11 @@ export function formatMismatch(facts: MismatchFacts, about: { name?: string; ste
     .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
     .join(' ');
   if (context) lines.push(`  context: ${context}`);
-  lines.push(`  input:   ${describeInput(facts.input, 200)}${facts.payloads.length ? ` carrying ${describePayloads(facts.payloads)}` : ''}`);
+  const carried = [
+    ...(facts.payloads.length ? [describePayloads(facts.payloads)] : []),
+    ...facts.closes.map((c) => (c.code === null ? 'the end of the connection' : `close frame ${c.code}${c.reason ? ` "${c.reason}"` : ''}`)),
+  ];
+  lines.push(`  input:   ${describeInput(facts.input, 200)}${carried.length ? ` carrying ${carried.join(', ')}` : ''}`);
   lines.push('  outputs (- recorded, + replayed):');
   const expected = facts.expected.map((o) => describeOutput(o, 300));
   const actual = facts.actual.map((o) => describeOutput(o, 300));

@@ -51,6 +51,8 @@ export interface ReplayMismatch {
   readonly input: EngineInput | null;
   /** What the step's input bytes carried, decoded (`HEARTBEAT_ACK`, `MESSAGE_CREATE s=4`). */
   readonly payloads: readonly GatewayPayload[];
+  /** WebSocket closes the step completed. */
+  readonly closes: readonly { readonly code: number | null; readonly reason: string }[];
   readonly expected: readonly StepOutput[];
   readonly actual: readonly StepOutput[];
   /** Position of the first differing output within the step. */
@@ -262,6 +264,7 @@ class ReplayRun {
       context: this.#contextBefore(step.index),
       input: step.input,
       payloads: step.payloads,
+      closes: step.closes,
       expected: step.expected,
       actual: step.actual,
       firstDifference,

@@ -55,6 +55,7 @@ export function decodeInbound(cassette: Cassette): InboundConnection[] {
     for (const output of step.outputs) {
       if (output.kind === 'command' && output.command.type === 'socket.open') connections.push({ chunks: [], messages: [] });
     }
+    if (step.gap) continue;
     if (step.input.type === 'receive' && step.input.bytes) current()?.chunks.push(step.input.bytes);
     if (step.input.type === 'message') current()?.messages.push(step.input.data);
   }
@@ -118,7 +119,18 @@ function decodeMessages(messages: Uint8Array[], compress: string | null, encodin
     for (const message of messages) decode(message);
     return { payloads, texts };
   }
-  // One zlib stream per connection: inflate each prefix ending at a flush marker, keep the new part.
+  if (encoding === 'json') {
+    // One zlib stream per connection: inflate it whole, then split the JSON texts apart.
+    let all: Uint8Array;
+    try {
+      all = inflateSync(concat(messages), { finishFlush: constants.Z_SYNC_FLUSH });
+    } catch {
+      all = new Uint8Array(0);
+    }
+    for (const text of splitJsonTexts(new TextDecoder().decode(all))) decode(new TextEncoder().encode(text));
+    return { payloads, texts };
+  }
+  // ETF: inflate each prefix ending at a flush marker, keep the new part.
   const stream: Uint8Array[] = [];
   let inflated = 0;
   for (const message of messages) {
@@ -135,6 +147,27 @@ function decodeMessages(messages: Uint8Array[], compress: string | null, encodin
     inflated = all.length;
   }
   return { payloads, texts };
+}
+
+/** Top-level JSON values written one after another, found by their brace depth outside strings. */
+function splitJsonTexts(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') depth++;
+    else if ((c === '}' || c === ']') && --depth === 0) {
+      out.push(text.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  return out;
 }
 
 function concat(chunks: Uint8Array[]): Uint8Array {
