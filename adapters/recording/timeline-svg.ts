@@ -107,7 +107,7 @@ export function renderTimelineSvg(source: Cassette | Timeline, options: Timeline
   const dispatchTop = lanesBottom + 18;
   const dispatchHeight = 44;
   const gatewayTop = dispatchTop + dispatchHeight + 14;
-  const gatewayHeight = 48;
+  const gatewayHeight = 62;
   const heartbeatTop = gatewayTop + gatewayHeight + 10;
   const heartbeatHeight = 26;
   const chartBottom = heartbeatTop + heartbeatHeight;
@@ -172,15 +172,23 @@ export function renderTimelineSvg(source: Cassette | Timeline, options: Timeline
 
   // Gateway opcodes: HELLO, IDENTIFY, READY, RESUME, RESUMED, op 7, op 9, as labelled ticks.
   const gatewayKinds = new Set<TimelineEvent['kind']>(['hello', 'identify', 'ready', 'resume', 'resumed', 'reconnect-request', 'invalid-session', 'thrown', 'user-send']);
-  const gatewayEvents = timeline.events.filter((e) => gatewayKinds.has(e.kind));
-  const gatewayLabels = new LabelRows(3);
+  // Labels are placed most telling first, so when ticks crowd, HELLO is what loses its label.
+  const gatewayEvents = timeline.events.filter((e) => gatewayKinds.has(e.kind)).sort((a, b) => labelPriority(a) - labelPriority(b));
+  const gatewayLabels = new LabelRows(4);
   for (const event of gatewayEvents) {
     const ex = x(event.t);
     const color = GATEWAY_COLORS[event.kind] ?? '#27313b';
     out.push(line(ex, gatewayTop + 3, ex, gatewayTop + gatewayHeight - 3, color, 2));
     const label = shortLabel(event);
-    const row = gatewayLabels.place(ex + 3, label.length * 6 + 6);
-    if (row !== null) out.push(text(ex + 3, gatewayTop + 13 + row * 14, label, { size: 10, color }));
+    const labelWidth = label.length * 6 + 6;
+    // Right of the tick if a row has room there, else left of it.
+    let left = ex + 3;
+    let row = gatewayLabels.place(left, labelWidth);
+    if (row === null) {
+      left = ex - labelWidth;
+      row = gatewayLabels.place(left, labelWidth);
+    }
+    if (row !== null) out.push(text(left, gatewayTop + 13 + row * 14, label, { size: 10, color }));
   }
 
   // Heartbeats: sent (triangle: blue when ACKed, red when the next beat came first, gray when the connection ended first), ACKs (dots).
@@ -297,6 +305,10 @@ const GATEWAY_COLORS: Partial<Record<TimelineEvent['kind'], string>> = {
   'user-send': '#7a4fb8',
 };
 
+function labelPriority(event: TimelineEvent): number {
+  return event.kind === 'hello' ? 2 : event.kind === 'user-send' || event.kind === 'thrown' ? 1 : 0;
+}
+
 function shortLabel(event: TimelineEvent): string {
   switch (event.kind) {
     case 'reconnect-request':
@@ -324,18 +336,19 @@ function styleOf(state: string): StateStyle {
 
 /** Greedy placement of labels into a few rows so they do not overlap. */
 class LabelRows {
-  readonly #ends: number[];
+  /** Per row, the x ranges already used. */
+  readonly #taken: [number, number][][];
 
   constructor(rows: number) {
-    this.#ends = new Array<number>(rows).fill(-Infinity);
+    this.#taken = Array.from({ length: rows }, () => []);
   }
 
   place(left: number, width: number): number | null {
-    for (let row = 0; row < this.#ends.length; row++) {
-      if (left >= this.#ends[row]!) {
-        this.#ends[row] = left + width;
-        return row;
-      }
+    for (let row = 0; row < this.#taken.length; row++) {
+      const taken = this.#taken[row]!;
+      if (taken.some(([a, b]) => left < b && left + width > a)) continue;
+      taken.push([left, left + width]);
+      return row;
     }
     return null;
   }
