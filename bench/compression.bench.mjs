@@ -1,6 +1,8 @@
 // Compares zlib-stream inflaters on Discord-like traffic: ours (codec/compression), node:zlib
 // (inflateRawSync with the window as dictionary, and the async stream), and fflate (streaming
-// Inflate, and inflateSync with dictionary + out).
+// Inflate, and inflateSync with dictionary + out); then zstd-stream on the committed
+// python-zstandard fixtures: ours against fzstd's streaming Decompress. (bench/run.mjs, the
+// project's harness, also compares against zlib-sync and libzstd.)
 // Run from the repository root: `node bench/compression.bench.mjs` (bundles the TS with esbuild).
 // Figures are the best of several rounds of process CPU time, in ms, for the whole workload.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { build } from 'esbuild';
 import { Inflate, inflateSync } from 'fflate';
+import { Decompress as FzstdDecompress } from 'fzstd';
+import { readFileSync } from 'node:fs';
 
 const dir = mkdtempSync(join(tmpdir(), 'compression-bench-'));
 const entry = join(dir, 'compression.mjs');
@@ -21,7 +25,7 @@ await build({
   outfile: entry,
   logLevel: 'warning',
 });
-const { ZlibStreamInflater } = await import(pathToFileURL(entry).href);
+const { ZlibStreamInflater, ZstdStreamDecompressor } = await import(pathToFileURL(entry).href);
 rmSync(dir, { recursive: true, force: true });
 
 // ---- workload -------------------------------------------------------------------------------
@@ -230,4 +234,44 @@ for (const [label, messages] of [['small messages', small], ['large messages', l
   let best = Infinity;
   for (let r = 0; r < 3; r++) best = Math.min(best, await nativeAsync(segments));
   console.log(`  ${'node:zlib createInflate (async stream)'.padEnd(40)} ${best.toFixed(1).padStart(8)} ms  ${(rawBytes / 1e3 / best).toFixed(0).padStart(5)} MB/s  ${((best * 1000) / messages.length).toFixed(2).padStart(8)} us/msg`);
+}
+
+// ---- zstd-stream on the committed fixtures ----------------------------------------------------
+const fixtureDir = new URL('../test/fixtures/zstd/', import.meta.url);
+function records(bytes) {
+  const out = [];
+  for (let at = 0; at < bytes.length; ) {
+    const length = bytes.readUInt32LE(at);
+    out.push(new Uint8Array(bytes.subarray(at + 4, at + 4 + length)));
+    at += 4 + length;
+  }
+  return out;
+}
+const zstdContenders = {
+  'ours (ZstdStreamDecompressor)': () => {
+    const decompressor = new ZstdStreamDecompressor();
+    return (segment) => decompressor.push(segment);
+  },
+  'fzstd Decompress (streaming)': () => {
+    let parts = [];
+    const decompressor = new FzstdDecompress((chunk) => parts.push(chunk));
+    return (segment) => {
+      parts = [];
+      decompressor.push(segment);
+      return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    };
+  },
+};
+for (const name of ['small-level3', 'mixed-level19']) {
+  const manifest = JSON.parse(readFileSync(new URL('manifest.json', fixtureDir), 'utf8')).find((f) => f.name === name);
+  const segments = records(readFileSync(new URL(manifest.segments, fixtureDir)));
+  const messages = records(zlib.gunzipSync(readFileSync(new URL(manifest.messages, fixtureDir))));
+  const rawBytes = messages.reduce((n, m) => n + m.length, 0);
+  console.log(`\nzstd fixture ${name}: ${messages.length} messages, ${(rawBytes / 1e6).toFixed(2)} MB`);
+  for (const [label, make] of Object.entries(zstdContenders)) {
+    verify(label, make, segments, messages);
+    time(make, segments, 3);
+    const ms = time(make, segments, 15);
+    console.log(`  ${label.padEnd(40)} ${ms.toFixed(2).padStart(8)} ms  ${(rawBytes / 1e3 / ms).toFixed(0).padStart(5)} MB/s  ${((ms * 1000) / messages.length).toFixed(2).padStart(8)} us/msg`);
+  }
 }
