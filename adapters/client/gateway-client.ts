@@ -10,19 +10,20 @@
 import type { GatewayDispatchPayload, GatewayReadyDispatchData, GatewaySendPayload } from 'discord-api-types/v10';
 import type { GatewayPayload } from '../../codec/encoding/payload.js';
 import { DiscordGatewayError } from '../../codec/errors.js';
-import type { TimerName } from '../../machines/timers.js';
 import type { EngineEffect } from '../sans-io/effects.js';
 import { SendRejectedError } from '../sans-io/errors.js';
 import { GatewayEngine } from '../sans-io/gateway-engine.js';
 import { DispatchStream, type DispatchStreamOptions } from './dispatch-stream.js';
 import { ClientClosedError, ListenerError } from './errors.js';
 import type { DispatchName, DispatchOf, GatewayClientEvents } from './events.js';
-import { defaultIdentifyQueue, type IdentifyQueue } from './identify-queue.js';
+import { defaultIdentifyQueue } from './identify-queue.js';
+import { IdentifyRequests } from './identify-requests.js';
 import { type Logger, silentLogger } from './logger.js';
 import { engineOptions, type GatewayClientOptions, type GatewayRecorder, LIBRARY_NAME } from './options.js';
 import { TimerRunner } from './timer-runner.js';
+import type { TransportConnector } from './transport.js';
+import { TransportSlot } from './transport-slot.js';
 import { TypedEmitter } from './typed-emitter.js';
-import type { Transport, TransportConnector, TransportHandlers, TransportTarget } from './transport.js';
 
 /** What a platform adapter supplies besides the user's options. */
 export interface ClientPlatform {
@@ -35,25 +36,11 @@ export interface ClientPlatform {
 /** A payload the application may send: typed for the documented ones, open for the rest. */
 export type ClientSendPayload = GatewaySendPayload | GatewayPayload;
 
-/** Where the client keeps one transport: current (reporting to the engine), retiring (ending), or dead. */
-interface TransportEntry {
-  transport: Transport | null;
-  state: 'current' | 'retiring' | 'dead';
-  /** Resolves once a retiring transport has closed. */
-  gone: Promise<void>;
-  markGone: () => void;
-  /** Whether the last write waited behind backpressure (logged once per episode). */
-  blocked: boolean;
-}
-
 /** One `dispatches()` iterator as the client feeds it. */
 interface DispatchSink {
   push(payload: GatewayDispatchPayload): void;
   end(error?: unknown): void;
 }
-
-/** How long to wait before asking a failing identify queue again, in ms. */
-const IDENTIFY_RETRY_MS = 5000;
 
 /** The client's states in which the machine has stopped for good or until `connect`. */
 const STOPPED_STATES = new Set(['closed', 'failed']);
@@ -64,19 +51,16 @@ const STOPPED_STATES = new Set(['closed', 'failed']);
  */
 export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
   readonly #engine: GatewayEngine;
-  readonly #connector: TransportConnector;
   readonly #logger: Logger;
   readonly #recorder: GatewayRecorder | null;
-  readonly #identifyQueue: IdentifyQueue | null;
+  readonly #identify: IdentifyRequests | null;
   readonly #emitter: TypedEmitter<GatewayClientEvents>;
   readonly #timers: TimerRunner;
+  readonly #transports: TransportSlot;
   readonly #streams = new Set<DispatchSink>();
   readonly #sends = new Map<number, { resolve: () => void; reject: (error: DiscordGatewayError) => void }>();
-  readonly #retiring = new Set<TransportEntry>();
   #effects: EngineEffect[] = [];
   #pumping = false;
-  #current: TransportEntry | null = null;
-  #identifyAbort: AbortController | null = null;
   #connecting: Promise<void> | null = null;
   #connectSettle: { resolve: () => void; reject: (error: DiscordGatewayError) => void } | null = null;
   #stopped: (() => void) | null = null;
@@ -89,12 +73,32 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
 
   /** Prefer a platform factory such as the Node adapter's `createGatewayClient`. */
   constructor(options: GatewayClientOptions, platform: ClientPlatform) {
-    this.#connector = platform.connector;
     this.#logger = options.logger ?? silentLogger;
     this.#recorder = options.recorder ?? null;
-    this.#identifyQueue = options.identifyQueue === undefined ? defaultIdentifyQueue : options.identifyQueue;
+    const queue = options.identifyQueue === undefined ? defaultIdentifyQueue : options.identifyQueue;
+    this.#identify = queue
+      ? new IdentifyRequests(
+          queue,
+          () => this.#call(() => this.#engine.grantIdentify()),
+          (error) => this.#report(error),
+        )
+      : null;
     this.#emitter = new TypedEmitter<GatewayClientEvents>((event, error) => this.#onListenerError(event, error));
-    this.#timers = new TimerRunner((name) => this.#onTimer(name));
+    this.#timers = new TimerRunner((name) => this.#call(() => this.#engine.fireTimer(name)));
+    const engineFraming = platform.connector.framing === 'engine';
+    this.#transports = new TransportSlot(platform.connector, this.#logger, {
+      opened: () => {
+        this.#logger.debug('transport open');
+        this.#call(() => (engineFraming ? this.#engine.transportConnected() : this.#engine.transportOpened()));
+      },
+      data: (data) => this.#call(() => (engineFraming ? this.#engine.receive(data) : this.#engine.receiveMessage(data))),
+      ended: () => {
+        this.#logger.debug('transport reached end of stream');
+        this.#call(() => this.#engine.receive(null));
+      },
+      error: (error) => this.#report(error),
+      closed: (reason, code) => this.#call(() => this.#engine.transportClosed(reason, engineFraming ? null : code)),
+    });
     const properties = platform.properties ?? { os: 'unknown', browser: LIBRARY_NAME, device: LIBRARY_NAME };
     let built = engineOptions(options, platform.connector.framing, properties);
     if (this.#recorder) built = this.#recorder.wrap(built);
@@ -144,6 +148,8 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
     this.#connecting = new Promise<void>((resolve, reject) => {
       this.#connectSettle = { resolve, reject };
     });
+    // The failure is also an `error` event and a log line: a caller that does not await must not crash the process.
+    this.#connecting.catch(() => {});
     this.#logger.info('connecting', { url: redactUrl(this.#engine.url) });
     this.#call(() => this.#engine.connect());
     return this.#connecting;
@@ -265,7 +271,12 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
     this.#pumping = true;
     try {
       for (let index = 0; index < this.#effects.length; index++) {
-        this.#perform(this.#effects[index]!);
+        try {
+          this.#perform(this.#effects[index]!);
+        } catch (error) {
+          // A platform that throws from write/end/destroy must not cost the effects after it.
+          this.#report(asGatewayError(error));
+        }
         const more = this.#engine.takeEffects();
         for (const effect of more) this.#effects.push(effect);
       }
@@ -278,22 +289,22 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
   #perform(effect: EngineEffect): void {
     switch (effect.type) {
       case 'transport.open':
-        this.#open({ url: effect.url, destination: effect.destination });
+        this.#transports.open({ url: effect.url, destination: effect.destination });
         break;
       case 'transport.write':
-        this.#write(effect.bytes, true);
+        this.#transports.write(effect.bytes, true);
         break;
       case 'transport.send':
-        this.#write(effect.data, effect.binary);
+        this.#transports.write(effect.data, effect.binary);
         break;
       case 'transport.close':
-        this.#current?.transport?.close(effect.code, effect.reason);
+        this.#transports.close(effect.code, effect.reason);
         break;
       case 'transport.end':
-        this.#retire();
+        this.#transports.retire();
         break;
       case 'transport.destroy':
-        this.#destroyCurrent();
+        this.#transports.destroy();
         break;
       case 'timer.set':
         this.#timers.set(effect.name, effect.ms);
@@ -302,7 +313,8 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
         this.#timers.clear(effect.name);
         break;
       case 'identify.request':
-        this.#requestIdentify(effect.shardId);
+        this.#logger.debug('waiting for an IDENTIFY slot', { shardId: effect.shardId });
+        this.#identify?.request(effect.shardId);
         break;
       case 'dispatch':
         this.#deliver(effect.payload as unknown as GatewayDispatchPayload);
@@ -361,10 +373,8 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
 
   #onState(from: string, to: string): void {
     this.#logger.info(`state ${from} -> ${to}`, { from, to });
-    if (from === 'connected.waitingForIdentifySlot' && this.#identifyAbort) {
-      this.#identifyAbort.abort();
-      this.#identifyAbort = null;
-    }
+    // The connection moved on (or dropped) before its slot came: give the place up.
+    if (from === 'connected.waitingForIdentifySlot') this.#identify?.cancel();
     if (to === 'backoff') {
       const context = this.#engine.snapshot.context;
       this.#logger.info(`reconnecting in ${context.reconnectDelayMs} ms`, {
@@ -401,127 +411,6 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
     this.#report(new ListenerError(event, error));
   }
 
-  #onTimer(name: TimerName): void {
-    this.#call(() => this.#engine.fireTimer(name));
-  }
-
-  // ---- transports ----------------------------------------------------------------------
-
-  #open(target: TransportTarget): void {
-    this.#destroyCurrent();
-    let markGone!: () => void;
-    const gone = new Promise<void>((resolve) => {
-      markGone = resolve;
-    });
-    const entry: TransportEntry = { transport: null, state: 'current', gone, markGone, blocked: false };
-    this.#current = entry;
-    const { destination } = target;
-    this.#logger.debug('opening transport', { host: destination.host, port: destination.port, secure: destination.secure });
-    const engineFraming = this.#connector.framing === 'engine';
-    const handlers: TransportHandlers = {
-      opened: () => {
-        if (entry.state !== 'current') return;
-        this.#logger.debug('transport open');
-        this.#call(() => (engineFraming ? this.#engine.transportConnected() : this.#engine.transportOpened()));
-      },
-      data: (data) => {
-        if (entry.state !== 'current') return;
-        this.#call(() => (engineFraming ? this.#engine.receive(data) : this.#engine.receiveMessage(data)));
-      },
-      ended: () => {
-        if (entry.state !== 'current') return;
-        this.#logger.debug('transport reached end of stream');
-        this.#call(() => this.#engine.receive(null));
-      },
-      error: (error) => {
-        if (entry.state === 'current') this.#report(error);
-        else this.#logger.debug('a closing transport failed', { code: error.code });
-      },
-      closed: (reason, code = null) => {
-        const state = entry.state;
-        entry.state = 'dead';
-        entry.markGone();
-        this.#retiring.delete(entry);
-        if (state !== 'current') return;
-        if (this.#current === entry) this.#current = null;
-        this.#logger.debug('transport closed', { reason });
-        this.#call(() => this.#engine.transportClosed(reason, engineFraming ? null : code));
-      },
-      drain: () => {
-        if (!entry.blocked) return;
-        entry.blocked = false;
-        this.#logger.debug('transport drained');
-      },
-    };
-    try {
-      entry.transport = this.#connector.open(target, handlers);
-    } catch (error) {
-      // A platform that throws instead of reporting: report it the usual way.
-      handlers.error(asGatewayError(error));
-      handlers.closed('the transport could not be opened');
-      return;
-    }
-    if (entry.state === 'dead') entry.transport.destroy();
-  }
-
-  #write(data: Uint8Array, binary: boolean): void {
-    const entry = this.#current;
-    if (!entry?.transport) {
-      this.#logger.debug('write dropped: no transport', { bytes: data.byteLength });
-      return;
-    }
-    if (!entry.transport.write(data, binary) && !entry.blocked) {
-      entry.blocked = true;
-      this.#logger.debug('transport backpressure: writes wait for drain');
-    }
-  }
-
-  /** `transport.end`: the WebSocket closed cleanly; let the transport finish closing on its own. */
-  #retire(): void {
-    const entry = this.#current;
-    if (!entry) return;
-    this.#current = null;
-    if (entry.state !== 'current') return;
-    entry.state = 'retiring';
-    this.#retiring.add(entry);
-    entry.transport?.end();
-  }
-
-  #destroyCurrent(): void {
-    const entry = this.#current;
-    if (!entry) return;
-    this.#current = null;
-    entry.state = 'dead';
-    entry.markGone();
-    entry.transport?.destroy();
-  }
-
-  // ---- identify ------------------------------------------------------------------------
-
-  #requestIdentify(shardId: number): void {
-    const queue = this.#identifyQueue;
-    if (!queue) return;
-    this.#identifyAbort?.abort();
-    const abort = new AbortController();
-    this.#identifyAbort = abort;
-    this.#logger.debug('waiting for an IDENTIFY slot', { shardId });
-    queue.acquire(shardId, abort.signal).then(
-      () => {
-        if (abort.signal.aborted || this.#identifyAbort !== abort) return;
-        this.#identifyAbort = null;
-        this.#call(() => this.#engine.grantIdentify());
-      },
-      (error: unknown) => {
-        if (abort.signal.aborted || this.#identifyAbort !== abort) return;
-        this.#report(new DiscordGatewayError('IDENTIFY_QUEUE_FAILED', `The identify queue failed; asking again in ${IDENTIFY_RETRY_MS} ms.`, { cause: error }));
-        const retry = setTimeout(() => {
-          if (this.#identifyAbort === abort) this.#requestIdentify(shardId);
-        }, IDENTIFY_RETRY_MS);
-        (retry as { unref?: () => void }).unref?.();
-      },
-    );
-  }
-
   // ---- the end -------------------------------------------------------------------------
 
   /** Releases everything once the machine has stopped (closed, or failed for good). */
@@ -529,9 +418,8 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
     if (this.#finishing) return this.#finishing;
     this.#finishing = (async () => {
       this.#timers.clearAll();
-      this.#identifyAbort?.abort();
-      this.#identifyAbort = null;
-      this.#destroyCurrent();
+      this.#identify?.cancel();
+      this.#transports.destroy();
       const settle = this.#connectSettle;
       this.#connectSettle = null;
       settle?.reject(failure ?? new ClientClosedError('The client was closed before the session became ready.'));
@@ -540,7 +428,7 @@ export class GatewayClient implements AsyncIterable<GatewayDispatchPayload> {
         pending.reject(new SendRejectedError('disconnected'));
       }
       for (const stream of [...this.#streams]) stream.end(failure ?? undefined);
-      await Promise.all([...this.#retiring].map((entry) => entry.gone));
+      await this.#transports.settle();
       this.#persisted = this.#engine.persist();
       this.#engine.stop();
       this.#logger.info('client closed', { state: this.#engine.state });
