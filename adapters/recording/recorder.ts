@@ -56,6 +56,8 @@ interface PendingStep {
   inputHits: number;
   /** Redactions made in the outputs. */
   outputHits: number;
+  /** Errors already noted for this step. */
+  thrown: Set<unknown>;
 }
 
 const defaultRandom = (bytes: Uint8Array): Uint8Array => globalThis.crypto.getRandomValues(bytes);
@@ -111,18 +113,23 @@ class Recorder implements SessionRecorder {
     const seed = options.seed ?? new Uint32Array(random(new Uint8Array(4)).slice().buffer)[0]!;
     this.#write(this.#writer.preamble());
     this.#write(this.#writer.header(this.#header(options, seed)));
-    const inner = options.observer;
+    const inner = options.observer as (EngineObserver & { thrown?(error: unknown, at: number): void }) | undefined;
     let constructed = false;
-    const observer: EngineObserver = {
-      input: (input, at) => {
+    const observer = {
+      input: (input: EngineInput, at: number) => {
         this.#onInput(input, at);
         inner?.input?.(input, at);
       },
-      command: (command, at) => {
+      command: (command: GatewayCommand, at: number) => {
         this.#onCommand(command);
         inner?.command?.(command, at);
       },
-    };
+      // For an engine that reports its calls' throws itself (proposed); until then callers use noteThrown().
+      thrown: (error: unknown, at: number) => {
+        this.noteThrown(error);
+        inner?.thrown?.(error, at);
+      },
+    } as EngineObserver;
     return {
       ...options,
       seed,
@@ -133,7 +140,7 @@ class Recorder implements SessionRecorder {
         if (!constructed) {
           // The engine's first clock reading is its construction: the start "step" of the cassette.
           constructed = true;
-          this.#pending = { at, input: null, outputs: [], inputHits: 0, outputHits: 0 };
+          this.#pending = { at, input: null, outputs: [], inputHits: 0, outputHits: 0, thrown: new Set() };
         }
         return at;
       },
@@ -147,7 +154,9 @@ class Recorder implements SessionRecorder {
 
   noteThrown(error: unknown): void {
     const pending = this.#pending;
-    if (!pending || this.#state !== 'recording') return;
+    if (!pending || this.#state !== 'recording' || pending.thrown.has(error)) return;
+    // Noted once, whether the engine reported it or the caller did (or both).
+    pending.thrown.add(error);
     const before = this.#redactor.hits;
     pending.outputs.push(outputOfThrown(error, this.#redactor));
     pending.outputHits += this.#redactor.hits - before;
@@ -202,7 +211,7 @@ class Recorder implements SessionRecorder {
     this.#lastAt = at;
     const before = this.#redactor.hits;
     const stored = this.#storedInput(input);
-    this.#pending = { at, input: stored, outputs: [], inputHits: this.#redactor.hits - before, outputHits: 0 };
+    this.#pending = { at, input: stored, outputs: [], inputHits: this.#redactor.hits - before, outputHits: 0, thrown: new Set() };
     if (!this.#flushScheduled) {
       // Engine calls are synchronous: by the next microtask this step has all its outputs.
       this.#flushScheduled = true;

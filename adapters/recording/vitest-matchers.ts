@@ -1,9 +1,10 @@
 /**
  * Entry `<package>/recording/vitest` (kept out of the main entries: it augments vitest's types).
  * A `toMatchReplay()` matcher for vitest (or Jest): `expect.extend(replayMatchers)` once, then
- * `expect(await replaySession(file, { throwOnMismatch: false })).toMatchReplay()`. Imports no
- * test framework, so it costs nothing to code that does not use it.
+ * `expect(await replaySession(file, { throwOnMismatch: false })).toMatchReplay()`. Only vitest's
+ * types are imported (to add the matcher to them); nothing runs from the test framework.
  */
+import type {} from 'vitest';
 import type { ReplayReport } from './replay.js';
 
 /** The matcher result shape vitest and Jest share. */

@@ -135,6 +135,8 @@ describe('createRecorder', () => {
       engine.resume(TOKEN);
     } catch (error) {
       recorder.noteThrown(error);
+      // Noted once, however many times it is reported (the engine may report it too).
+      recorder.noteThrown(error);
     }
     engine.receiveMessage(json({ op: 10, d: { heartbeat_interval: 41250 } }));
     recorder.addSecret(TOKEN);
