@@ -1,8 +1,8 @@
 /**
  * Decodes the blocks of a zstd frame (RFC 8878 section 3.1.1.2-3.1.2) onto a WindowedOutput:
- * raw, RLE and compressed blocks (literals section, sequences section, sequence execution).
- * Owns the state a frame carries from block to block (repeat offsets, FSE and Huffman tables);
- * never sees frame headers, WebSocket messages or buffering.
+ * raw, RLE and compressed blocks (sequences section and sequence execution; the literals
+ * section is zstd-literals.ts). Owns the state a frame carries from block to block (repeat
+ * offsets, FSE tables); never sees frame headers, WebSocket messages or buffering.
  */
 import { BackwardBitReader, MASK } from './backward-bit-reader.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from './fse-table.js';
 import type { WindowedOutput } from './windowed-output.js';
 import { zstdCorrupt } from './zstd-errors.js';
-import { HuffmanLiteralTable } from './zstd-huffman.js';
+import { MAX_BLOCK_SIZE, ZstdLiterals } from './zstd-literals.js';
 import {
   LITERAL_LENGTH_BASE,
   LITERAL_LENGTH_BITS,
@@ -25,8 +25,6 @@ import {
   MAX_OFFSET_TABLE_SYMBOL,
 } from './zstd-sequence-codes.js';
 
-/** Largest block content and decoded block size (before the window's own limit). */
-export const MAX_BLOCK_SIZE = 128 * 1024;
 // Below this length a byte loop beats copyWithin's call overhead.
 const COPY_WITHIN_MIN = 16;
 
@@ -40,7 +38,6 @@ export class ZstdBlockDecoder {
   private rep1 = 1;
   private rep2 = 4;
   private rep3 = 8;
-  private readonly huffman = new HuffmanLiteralTable();
   private readonly ownLiteralLengths = new FseTable();
   private readonly ownOffsets = new FseTable();
   private readonly ownMatchLengths = new FseTable();
@@ -48,10 +45,7 @@ export class ZstdBlockDecoder {
   private offsets: FseTable | null = null;
   private matchLengths: FseTable | null = null;
   private readonly reader = new BackwardBitReader();
-  private readonly literalBuffer = new Uint8Array(MAX_BLOCK_SIZE);
-  private literalData: Uint8Array = this.literalBuffer;
-  private literalStart = 0;
-  private literalCount = 0;
+  private readonly literals = new ZstdLiterals();
 
   constructor(output: WindowedOutput) {
     this.output = output;
@@ -65,7 +59,7 @@ export class ZstdBlockDecoder {
     this.rep1 = 1;
     this.rep2 = 4;
     this.rep3 = 8;
-    this.huffman.clear();
+    this.literals.beginFrame();
     this.literalLengths = null;
     this.offsets = null;
     this.matchLengths = null;
@@ -96,104 +90,8 @@ export class ZstdBlockDecoder {
 
   /** Decodes the compressed block `data[start, end)`. */
   compressedBlock(data: Uint8Array, start: number, end: number): void {
-    const sequencesStart = this.readLiterals(data, start, end);
+    const sequencesStart = this.literals.read(data, start, end, this.blockMax);
     this.readAndExecuteSequences(data, sequencesStart, end);
-  }
-
-  /** Reads the literals section; leaves the literals in `literalData` and returns where it ends. */
-  private readLiterals(data: Uint8Array, pos: number, end: number): number {
-    if (pos >= end) throw zstdCorrupt('empty compressed block');
-    const b0 = data[pos]!;
-    const type = b0 & 3;
-    const sizeFormat = (b0 >>> 2) & 3;
-    if (type < 2) {
-      let regenerated: number;
-      let header: number;
-      if (sizeFormat === 1) {
-        header = 2;
-        regenerated = (b0 >>> 4) | (byteAt(data, pos + 1, end) << 4);
-      } else if (sizeFormat === 3) {
-        header = 3;
-        regenerated = (b0 >>> 4) | (byteAt(data, pos + 1, end) << 4) | (byteAt(data, pos + 2, end) << 12);
-      } else {
-        header = 1;
-        regenerated = b0 >>> 3;
-      }
-      if (regenerated > this.blockMax) throw zstdCorrupt('more literals than a block may hold');
-      pos += header;
-      if (type === 0) {
-        if (pos + regenerated > end) throw zstdCorrupt('raw literals run past the block');
-        this.literalData = data;
-        this.literalStart = pos;
-        this.literalCount = regenerated;
-        return pos + regenerated;
-      }
-      if (pos >= end) throw zstdCorrupt('RLE literals run past the block');
-      this.literalBuffer.fill(data[pos]!, 0, regenerated);
-      this.useLiteralBuffer(regenerated);
-      return pos + 1;
-    }
-
-    let regenerated: number;
-    let compressed: number;
-    let header: number;
-    const b1 = byteAt(data, pos + 1, end);
-    const b2 = byteAt(data, pos + 2, end);
-    if (sizeFormat < 2) {
-      header = 3;
-      regenerated = (b0 >>> 4) | ((b1 & 63) << 4);
-      compressed = (b1 >>> 6) | (b2 << 2);
-    } else if (sizeFormat === 2) {
-      header = 4;
-      const b3 = byteAt(data, pos + 3, end);
-      regenerated = (b0 >>> 4) | (b1 << 4) | ((b2 & 3) << 12);
-      compressed = (b2 >>> 2) | (b3 << 6);
-    } else {
-      header = 5;
-      const b3 = byteAt(data, pos + 3, end);
-      const b4 = byteAt(data, pos + 4, end);
-      regenerated = (b0 >>> 4) | (b1 << 4) | ((b2 & 63) << 12);
-      compressed = (b2 >>> 6) | (b3 << 2) | (b4 << 10);
-    }
-    if (regenerated > this.blockMax) throw zstdCorrupt('more literals than a block may hold');
-    pos += header;
-    const literalsEnd = pos + compressed;
-    if (compressed === 0 || literalsEnd > end) throw zstdCorrupt('compressed literals run past the block');
-    const huffman = this.huffman;
-    if (type === 2) {
-      pos = huffman.readDescription(data, pos, literalsEnd);
-    } else if (huffman.maxBits === 0) {
-      throw zstdCorrupt('treeless literals without an earlier Huffman table in the frame');
-    }
-    const out = this.literalBuffer;
-    if (sizeFormat === 0) {
-      huffman.decodeStream(data, pos, literalsEnd, out, 0, regenerated);
-    } else {
-      if (pos + 6 > literalsEnd) throw zstdCorrupt('missing Huffman jump table');
-      const size1 = data[pos]! | (data[pos + 1]! << 8);
-      const size2 = data[pos + 2]! | (data[pos + 3]! << 8);
-      const size3 = data[pos + 4]! | (data[pos + 5]! << 8);
-      const start1 = pos + 6;
-      const start2 = start1 + size1;
-      const start3 = start2 + size2;
-      const start4 = start3 + size3;
-      if (start4 >= literalsEnd) throw zstdCorrupt('Huffman jump table points past the literals');
-      const segment = (regenerated + 3) >>> 2;
-      const last = regenerated - 3 * segment;
-      if (last < 0) throw zstdCorrupt('too few literals for four streams');
-      huffman.decodeStream(data, start1, start2, out, 0, segment);
-      huffman.decodeStream(data, start2, start3, out, segment, segment);
-      huffman.decodeStream(data, start3, start4, out, 2 * segment, segment);
-      huffman.decodeStream(data, start4, literalsEnd, out, 3 * segment, last);
-    }
-    this.useLiteralBuffer(regenerated);
-    return literalsEnd;
-  }
-
-  private useLiteralBuffer(count: number): void {
-    this.literalData = this.literalBuffer;
-    this.literalStart = 0;
-    this.literalCount = count;
   }
 
   /** Reads the sequences section and executes it, then appends the leftover literals. */
@@ -212,7 +110,7 @@ export class ZstdBlockDecoder {
     }
     if (count === 0) {
       if (pos !== end) throw zstdCorrupt('bytes after an empty sequences section');
-      this.copyLiterals(this.literalCount);
+      this.copyLiterals();
       return;
     }
     if (pos >= end) throw zstdCorrupt('missing symbol compression modes');
@@ -286,9 +184,10 @@ export class ZstdBlockDecoder {
     let blockEnd = pos + this.blockMax;
     const window = this.window;
     let frameStartPos = pos - this.frameOutput;
-    const literals = this.literalData;
-    let literalPos = this.literalStart;
-    const literalEnd = literalPos + this.literalCount;
+    const source = this.literals;
+    const literals = source.data;
+    let literalPos = source.start;
+    const literalEnd = literalPos + source.count;
     let rep1 = this.rep1;
     let rep2 = this.rep2;
     let rep3 = this.rep3;
@@ -461,25 +360,21 @@ export class ZstdBlockDecoder {
     this.rep3 = rep3;
     this.output.pos = pos;
     this.frameOutput = pos - frameStartPos;
-    this.literalStart = literalPos;
-    this.literalCount = literalEnd - literalPos;
-    this.copyLiterals(this.literalCount);
+    this.literals.start = literalPos;
+    this.literals.count = literalEnd - literalPos;
+    this.copyLiterals();
   }
 
-  /** Appends the next `count` literals (the tail after the last sequence, or a literals-only block). */
-  private copyLiterals(count: number): void {
+  /** Appends the literals not used by sequences (all of them in a block without sequences). */
+  private copyLiterals(): void {
+    const literals = this.literals;
+    const count = literals.count;
     const output = this.output;
     if (output.pos + count > output.limit()) output.reserve(count);
-    output.buf.set(this.literalData.subarray(this.literalStart, this.literalStart + count), output.pos);
+    output.buf.set(literals.data.subarray(literals.start, literals.start + count), output.pos);
     output.pos += count;
     this.frameOutput += count;
-    this.literalStart += count;
-    this.literalCount -= count;
+    literals.start += count;
+    literals.count = 0;
   }
-}
-
-/** `data[index]` if it lies before `end`, else a corrupt-data error. */
-function byteAt(data: Uint8Array, index: number, end: number): number {
-  if (index >= end) throw zstdCorrupt('literals header runs past the block');
-  return data[index]!;
 }
