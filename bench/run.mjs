@@ -9,6 +9,7 @@
 // Exit code: 0 when every output was right (missed targets included), 1 when one of ours was
 // wrong or the harness failed. A peer giving wrong output is reported and left out.
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { e2eCase } from './cases/e2e.mjs';
@@ -34,6 +35,7 @@ const CASES = [framesCase, zlibCase, zstdCase, jsonCase, etfCase, e2eCase];
 
 async function main() {
   const started = performance.now();
+  const loadBefore = os.loadavg()[0];
   if (typeof globalThis.gc !== 'function') log('note: run with node --expose-gc so each group starts after a full GC');
   const ours = await loadOurs();
   const peers = await loadPeers();
@@ -76,6 +78,8 @@ async function main() {
     machine: machine(),
     command: quick ? 'BENCH_QUICK=1 npm run bench' : 'npm run bench',
     mode: `${quick ? 'quick' : 'full'}: ${settings.warmup} warm-up passes, ${settings.samples} samples of at least ${settings.minSampleMs} ms each, round-robin; ${((performance.now() - started) / 1e3).toFixed(0)} s in all`,
+    // Other work on the machine inflates wall times (CPU times much less): say how busy it was.
+    load: `1-minute load average ${loadBefore.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end (${os.availableParallelism?.() ?? os.cpus().length} cores)`,
     commit: commit(rootDir),
     peers: describePeers(peers),
     corpus: corpus.map(

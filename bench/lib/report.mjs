@@ -141,6 +141,7 @@ export function render({ info, measuredCases, notes }) {
     `- Date: ${info.date}`,
     `- Machine: ${info.machine.cpu}, ${info.machine.cores} cores, ${info.machine.memory}; ${info.machine.os}; Node ${info.machine.node}`,
     `- Command: \`${info.command}\` (${info.mode})`,
+    `- Machine load: ${info.load}`,
     info.commit ? `- Commit: ${info.commit}` : null,
     `- Peers: ${info.peers.join('; ')}`,
     '',
