@@ -18,7 +18,8 @@ export class ZstdLiterals {
   /** Literals not yet used. */
   count = 0;
   private readonly huffman = new HuffmanLiteralTable();
-  private readonly buffer = new Uint8Array(MAX_BLOCK_SIZE);
+  // Sized on first use to the frame's block maximum, so idle or small-window contexts stay small.
+  private buffer = new Uint8Array(0);
 
   constructor() {
     this.data = this.buffer;
@@ -35,6 +36,7 @@ export class ZstdLiterals {
    */
   read(data: Uint8Array, pos: number, end: number, blockMax: number): number {
     if (pos >= end) throw zstdCorrupt('empty compressed block');
+    if (this.buffer.length < blockMax) this.buffer = new Uint8Array(blockMax);
     const b0 = data[pos]!;
     const type = b0 & 3;
     const sizeFormat = (b0 >>> 2) & 3;

@@ -183,4 +183,4 @@ export class ZstdStreamDecompressor {
   }
 }
 
-anchorShapes(new ZstdStreamDecompressor());
+anchorShapes(new ZstdStreamDecompressor({ maxMessageSize: 1, maxWindowSize: 1024 }));
