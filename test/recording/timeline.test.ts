@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { replayCommand, timelineCommand } from '../../adapters/recording/cli.js';
+import { startFakeGateway } from '../../adapters/fake-gateway/index.js';
+import { recordCommand, replayCommand, timelineCommand } from '../../adapters/recording/cli.js';
 import { formatTimeline } from '../../adapters/recording/timeline-text.js';
 import { buildTimeline } from '../../adapters/recording/timeline.js';
 import { renderTimelineSvg } from '../../adapters/recording/timeline-svg.js';
 import { timeScale } from '../../adapters/recording/timeline-scale.js';
-import { FIXTURES_DIR, fixture, fixtureFiles } from './helpers.js';
+import { FIXTURES_DIR, findSecret, fixture, fixtureFiles } from './helpers.js';
 
 describe('timeline', () => {
   it('lists every step with its time, the state it led to, the input and the outputs', () => {
@@ -111,6 +112,23 @@ describe('CLI commands', () => {
     expect(await replayCommand([join(dir, 'missing.cassette')])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('cannot read the file (ENOENT)') });
     expect(await replayCommand([])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('usage: discord-gateway replay FILE') });
     expect(await replayCommand(['a', '--what'])).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('unknown option --what') });
+  });
+
+  it('record --out FILE records a live session with the token from the environment, and it replays', async () => {
+    const gateway = await startFakeGateway({ heartbeatInterval: 100 });
+    const out = join(dir, 'live.cassette');
+    try {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 400);
+      const result = await recordCommand(['--out', out, '--url', gateway.url, '--token-env', 'BOT_TOKEN', '--seconds', '30'], { BOT_TOKEN: gateway.token }, controller.signal);
+      expect(result).toMatchObject({ exitCode: 0, stderr: expect.stringMatching(/^recorded \d+ steps \(\d+ bytes\) to .*live\.cassette; the session ended closed\n$/) });
+      expect(result.stderr).not.toContain(gateway.token);
+    } finally {
+      await gateway.close();
+    }
+    expect(findSecret(new Uint8Array(readFileSync(out)), gateway.token)).toEqual([]);
+    expect((await replayCommand([out, '--quiet'])).exitCode).toBe(0);
+    expect(await recordCommand(['--out', out], {})).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('no token: set the DISCORD_TOKEN environment variable') });
   });
 
   it('timeline FILE --svg OUT.svg writes the picture', async () => {
