@@ -15,10 +15,14 @@ export interface RateLimitPolicy {
 /** Discord's limit, with room for 1,000 queued payloads. */
 export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { limit: 120, windowMs: 60_000, maxQueue: 1000 };
 
-/** Slots kept for the machine's own payloads: one heartbeat per interval (plus one), and one IDENTIFY/RESUME. */
+/**
+ * Slots kept for the machine's own payloads: one heartbeat per interval (plus one), and one
+ * IDENTIFY/RESUME; never more than half the budget, so a very short interval (tests) still leaves
+ * the application room.
+ */
 export function reservedSlots(heartbeatIntervalMs: number | null, policy: RateLimitPolicy): number {
   const interval = heartbeatIntervalMs && heartbeatIntervalMs > 0 ? heartbeatIntervalMs : policy.windowMs;
-  return Math.ceil(policy.windowMs / interval) + 2;
+  return Math.min(Math.ceil(policy.windowMs / interval) + 2, Math.floor(policy.limit / 2));
 }
 
 /** The send times still inside the window that ends at `now`. */

@@ -18,6 +18,14 @@ export interface DiscordConnectionOptions
   readonly encoding?: GatewayEncodingName;
   /** `zlib-stream`, `zstd-stream`, or null (default) for no transport compression. */
   readonly compress?: TransportCompressionName | null;
+  /** Records the session (see `createRecorder`); the token passed to identify()/resume() is masked. */
+  readonly recorder?: ConnectionRecorder;
+}
+
+/** What a recorder offers a connection: it wraps the engine options and learns the secrets to mask. */
+export interface ConnectionRecorder {
+  wrap(options: GatewayEngineOptions): GatewayEngineOptions;
+  addSecret?(secret: string): void;
 }
 
 /** What `identify()` takes: the token plus IDENTIFY's other fields. */
@@ -36,8 +44,13 @@ export class DiscordConnection {
   readonly #events: GatewayPayload[] = [];
   #lastOpenUrl: string | null = null;
 
+  readonly #recorder: ConnectionRecorder | undefined;
+
   constructor(uri: string, options: DiscordConnectionOptions = {}) {
-    this.#engine = new GatewayEngine({ ...options, url: uri, emitPayloads: true });
+    const { recorder, ...rest } = options;
+    const engineOptions: GatewayEngineOptions = { ...rest, url: uri, emitPayloads: true };
+    this.#recorder = recorder;
+    this.#engine = new GatewayEngine(recorder ? recorder.wrap(engineOptions) : engineOptions);
     this.#engine.takeEffects();
   }
 
@@ -120,12 +133,14 @@ export class DiscordConnection {
   /** IDENTIFY: the bytes to write. Legal after HELLO when not resuming. */
   identify(options: IdentifyOptions): Uint8Array {
     const { token, ...data } = options;
+    this.#recorder?.addSecret?.(token);
     this.#engine.identify(data, token);
     return this.#single();
   }
 
   /** RESUME the session: the bytes to write. Legal after HELLO when `shouldResume`. */
   resume(token: string): Uint8Array {
+    this.#recorder?.addSecret?.(token);
     this.#engine.resume(token);
     return this.#single();
   }

@@ -94,8 +94,13 @@ export type EngineInput =
 export interface EngineObserver {
   /** Called at the start of every public call, with the clock reading the whole call uses. */
   input?(input: EngineInput, at: number): void;
-  /** Called for every command the machine emits, with the time of the input that caused it. */
+  /**
+   * Called for every output, with the time of the input that caused it: each command the machine
+   * emits, and each dispatch the ready state's fast path delivers (as a `gateway.dispatch` command).
+   */
   command?(command: GatewayCommand, at: number): void;
+  /** Called when a public call throws (e.g. `PayloadTooLargeError`), before the error propagates. */
+  thrown?(error: unknown, at: number): void;
 }
 
 const defaultRandom = (bytes: Uint8Array): Uint8Array => globalThis.crypto.getRandomValues(bytes);
@@ -194,22 +199,25 @@ export class GatewayEngine {
 
   /** Starts a connection (or a new one; after restoring a snapshot, the session is resumed). */
   connect(): void {
-    this.#begin({ type: 'connect' });
-    this.#feed({ type: 'connect', now: this.#at });
+    this.#call({ type: 'connect' }, () => {
+      this.#feed({ type: 'connect', now: this.#at });
+    });
   }
 
   /** The transport from the last `transport.open` is connected: the upgrade request is written. */
   transportConnected(): void {
-    this.#begin({ type: 'transport.connected' });
-    const socket = this.#socket;
-    if (!socket || socket.state !== 'idle') return;
-    this.#write(socket.connect());
+    this.#call({ type: 'transport.connected' }, () => {
+      const socket = this.#socket;
+      if (!socket || socket.state !== 'idle') return;
+      this.#write(socket.connect());
+    });
   }
 
   /** Bytes read from the transport; `null` when the transport reached end of stream. */
   receive(bytes: Uint8Array | null): void {
-    this.#begin({ type: 'receive', bytes });
-    this.#receive(bytes);
+    this.#call({ type: 'receive', bytes }, () => {
+      this.#receive(bytes);
+    });
   }
 
   #receive(bytes: Uint8Array | null): void {
@@ -247,16 +255,18 @@ export class GatewayEngine {
 
   /** The platform's WebSocket opened (`framing: 'platform'`): the upgrade is done. */
   transportOpened(): void {
-    this.#begin({ type: 'transport.opened' });
-    if (this.#platform !== 'connecting') return;
-    this.#platform = 'open';
-    this.#feed({ type: 'socket.opened', now: this.#at });
+    this.#call({ type: 'transport.opened' }, () => {
+      if (this.#platform !== 'connecting') return;
+      this.#platform = 'open';
+      this.#feed({ type: 'socket.opened', now: this.#at });
+    });
   }
 
   /** One whole message from the platform's WebSocket (`framing: 'platform'`). */
   receiveMessage(data: Uint8Array): void {
-    this.#begin({ type: 'message', data });
-    if (this.#platform === 'open' || this.#platform === 'closing') this.#onMessage(data);
+    this.#call({ type: 'message', data }, () => {
+      if (this.#platform === 'open' || this.#platform === 'closing') this.#onMessage(data);
+    });
   }
 
   /**
@@ -264,8 +274,9 @@ export class GatewayEngine {
    * `framing: 'platform'`, pass the close code the server sent (null for 1005/1006: none).
    */
   transportClosed(reason = 'the transport closed', code: number | null = null): void {
-    this.#begin({ type: 'transport.closed', reason, code });
-    this.#transportClosed(reason, code);
+    this.#call({ type: 'transport.closed', reason, code }, () => {
+      this.#transportClosed(reason, code);
+    });
   }
 
   #transportClosed(reason: string, code: number | null = null): void {
@@ -286,14 +297,16 @@ export class GatewayEngine {
 
   /** A timer armed by a `timer.set` effect has fired. */
   fireTimer(name: TimerName): void {
-    this.#begin({ type: 'timer', name });
-    this.#feed({ type: `timer.${name}`, now: this.#at });
+    this.#call({ type: 'timer', name }, () => {
+      this.#feed({ type: `timer.${name}`, now: this.#at });
+    });
   }
 
   /** This shard's IDENTIFY bucket is free (answers an `identify.request` effect). */
   grantIdentify(): void {
-    this.#begin({ type: 'identify.granted' });
-    this.#feed({ type: 'identify.granted', now: this.#at });
+    this.#call({ type: 'identify.granted' }, () => {
+      this.#feed({ type: 'identify.granted', now: this.#at });
+    });
   }
 
   /**
@@ -301,40 +314,45 @@ export class GatewayEngine {
    * with that id follows. Throws {@link PayloadTooLargeError} at once for a payload over 4096 bytes.
    */
   send(payload: GatewayPayload, options: { queue?: boolean } = {}): number {
-    this.#begin({ type: 'send', payload, queue: options.queue ?? true });
-    const size = this.encoding.encode(payload).byteLength;
-    if (size > MAX_OUTGOING_PAYLOAD_BYTES) throw new PayloadTooLargeError(size, MAX_OUTGOING_PAYLOAD_BYTES, payload.op);
-    const id = this.#nextSendId++;
-    this.#feed({ type: 'user.send', id, payload, queue: options.queue ?? true, now: this.#at });
-    return id;
+    return this.#call({ type: 'send', payload, queue: options.queue ?? true }, () => {
+      const size = this.encoding.encode(payload).byteLength;
+      if (size > MAX_OUTGOING_PAYLOAD_BYTES) throw new PayloadTooLargeError(size, MAX_OUTGOING_PAYLOAD_BYTES, payload.op);
+      const id = this.#nextSendId++;
+      this.#feed({ type: 'user.send', id, payload, queue: options.queue ?? true, now: this.#at });
+      return id;
+    });
   }
 
   /** Closes the connection; 1000/1001 end the session, other codes keep it resumable. */
   close(code = 1000, reason = ''): void {
-    this.#begin({ type: 'close', code, reason });
-    this.#feed({ type: 'user.close', code, reason, now: this.#at });
+    this.#call({ type: 'close', code, reason }, () => {
+      this.#feed({ type: 'user.close', code, reason, now: this.#at });
+    });
   }
 
   /** IDENTIFY by hand (the seed's style); legal right after HELLO when no `identify` option was given. */
   identify(data: IdentifyData, token: string): void {
-    this.#begin({ type: 'identify', data });
-    this.#expect('user.identify', 'identify() is only legal after HELLO, before READY, on a connection without the identify option');
-    this.#token = token;
-    this.#feed({ type: 'user.identify', data, now: this.#at });
+    this.#call({ type: 'identify', data }, () => {
+      this.#expect('user.identify', 'identify() is only legal after HELLO, before READY, on a connection without the identify option');
+      this.#token = token;
+      this.#feed({ type: 'user.identify', data, now: this.#at });
+    });
   }
 
   /** RESUME by hand (the seed's style); legal right after HELLO when a session exists. */
   resume(token: string): void {
-    this.#begin({ type: 'resume' });
-    this.#expect('user.resume', 'resume() is only legal after HELLO on a connection with a session to resume (see shouldResume)');
-    this.#token = token;
-    this.#feed({ type: 'user.resume', now: this.#at });
+    this.#call({ type: 'resume' }, () => {
+      this.#expect('user.resume', 'resume() is only legal after HELLO on a connection with a session to resume (see shouldResume)');
+      this.#token = token;
+      this.#feed({ type: 'user.resume', now: this.#at });
+    });
   }
 
   /** Sends a heartbeat now, or closes a zombie connection whose last heartbeat was never acknowledged. */
   heartbeat(): void {
-    this.#begin({ type: 'heartbeat' });
-    this.#feed({ type: 'timer.heartbeat', now: this.#at });
+    this.#call({ type: 'heartbeat' }, () => {
+      this.#feed({ type: 'timer.heartbeat', now: this.#at });
+    });
   }
 
   /** Stops the machine (no more effects). */
@@ -342,10 +360,20 @@ export class GatewayEngine {
     this.#runner.stop();
   }
 
-  /** Stamps one input with the clock (every event it causes shares that time) and reports it. */
-  #begin(input: EngineInput): void {
+  /**
+   * Runs one input: stamps it with the clock (every event it causes shares that time), reports it
+   * to the observer, and reports what it threw, if anything, before rethrowing.
+   */
+  #call<T>(input: EngineInput, body: () => T): T {
     this.#at = this.#now();
-    this.#options.observer?.input?.(input, this.#at);
+    const observer = this.#options.observer;
+    observer?.input?.(input, this.#at);
+    try {
+      return body();
+    } catch (error) {
+      observer?.thrown?.(error, this.#at);
+      throw error;
+    }
   }
 
   #expect(type: 'user.identify' | 'user.resume', message: string): void {
@@ -385,6 +413,7 @@ export class GatewayEngine {
       this.#sequence = payload.s;
       this.#pendingSequence = payload.s;
     }
+    this.#options.observer?.command?.({ type: 'gateway.dispatch', payload }, this.#at);
     this.#effects.push({ type: 'dispatch', payload });
   }
 

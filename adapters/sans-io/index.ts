@@ -1,5 +1,5 @@
 /** The sans-I/O connection: the seed's `DiscordConnection` and the effect-driven `GatewayEngine`. */
-export { DiscordConnection, type DiscordConnectionOptions, type IdentifyOptions } from './discord-connection.js';
+export { type ConnectionRecorder, DiscordConnection, type DiscordConnectionOptions, type IdentifyOptions } from './discord-connection.js';
 export type * from './effects.js';
 export {
   CloseDiscordConnection,

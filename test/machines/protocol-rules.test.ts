@@ -324,7 +324,7 @@ describe('outgoing rate limit', () => {
   });
 
   it('refuses queued payloads when the connection drops', () => {
-    const drive = new Drive({ policies: { rateLimit: { limit: 5 } } }).ready('q');
+    const drive = new Drive({ policies: { rateLimit: { limit: 2 } } }).ready('q');
     drive.send({ type: 'user.send', id: 1, payload: { op: 3, d: {} }, queue: true });
     drive.send({ type: 'user.send', id: 2, payload: { op: 3, d: {} }, queue: true });
     const closed = drive.send({ type: 'socket.closed', code: null, reason: '' });

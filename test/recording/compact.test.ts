@@ -74,9 +74,10 @@ describe('a 10,000-dispatch recording', () => {
     const inflatedBytes = connection!.texts.reduce((n, t) => n + t.length, 0);
     expect(inflatedBytes).toBeGreaterThan(4 * storedBytes);
 
-    // Overhead: at most 20 bytes per engine call, plus the header and the handshake's outputs.
+    // Overhead: at most 20 bytes per engine call and 12 per dispatch checked (sequence and digest),
+    // plus the header and the handshake's outputs.
     const overhead = bytes.byteLength - storedBytes;
-    expect(overhead).toBeLessThan(20 * cassette.steps.length + 4096);
+    expect(overhead).toBeLessThan(20 * cassette.steps.length + 12 * COUNT + 4096);
     const perDispatch = bytes.byteLength / COUNT;
     expect(perDispatch).toBeLessThan(80);
 
