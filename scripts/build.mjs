@@ -7,10 +7,14 @@ import { rmSync } from 'node:fs';
 const nodeEntries = {
   index: 'index.ts',
   testing: 'testing.ts',
+  recording: 'adapters/recording/index.ts',
+  'recording-node': 'adapters/recording/node.ts',
+  'recording-vitest': 'adapters/recording/vitest-matchers.ts',
 };
 /** Entries that must run in a browser: no `node:` imports allowed. */
 const browserEntries = {
   index: 'index.ts',
+  recording: 'adapters/recording/index.ts',
 };
 
 rmSync('dist', { recursive: true, force: true });

@@ -33,9 +33,13 @@ describe('package', () => {
     }
   });
 
-  it('ships a browser bundle with no node: imports', () => {
-    const bundle = readFileSync(new URL(pkg.exports['.'].browser, root), 'utf8');
-    expect(bundle).not.toMatch(/from\s*["']node:|require\(["']node:/);
+  it('ships browser bundles with no node: imports', () => {
+    const browserPaths = Object.values(pkg.exports).flatMap((target) => (typeof target === 'object' && target !== null && 'browser' in target ? [(target as { browser: string }).browser] : []));
+    expect(browserPaths.length).toBeGreaterThanOrEqual(2);
+    for (const path of browserPaths) {
+      const bundle = readFileSync(new URL(path, root), 'utf8');
+      expect(bundle, path).not.toMatch(/from\s*["']node:|require\(["']node:|import\(["']node:/);
+    }
   });
 
   it('exports the error base class with a stable code', () => {
