@@ -5,7 +5,7 @@
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import type { IdentifyData } from './events.js';
 import { seedRandom } from './random.js';
-import { DEFAULT_RATE_LIMIT, type RateLimitPolicy } from './rate-limit.js';
+import { DEFAULT_RATE_LIMIT, defaultMarginMs, type RateLimitPolicy } from './rate-limit.js';
 import { DEFAULT_TIMEOUTS, type TimeoutPolicy } from './timers.js';
 import type { GatewayPayload } from '../codec/encoding/payload.js';
 
@@ -36,7 +36,7 @@ export interface GatewayInput {
 }
 
 /** Why the last connection ended, as far as the machine knows. */
-export interface CloseInfo {
+export interface LastClose {
   readonly code: number | null;
   readonly reason: string;
 }
@@ -73,7 +73,7 @@ export interface GatewayContext {
   /** Whether the backoff may reset: the session is ready but no heartbeat has been acked yet. */
   readonly awaitingHealthyAck: boolean;
   readonly afterClose: AfterClose;
-  readonly lastClose: CloseInfo | null;
+  readonly lastClose: LastClose | null;
   /** Set in the `failed` state: the fatal close code and its meaning. */
   readonly failure: { readonly code: number; readonly reason: string } | null;
   /** The jitter generator's state. */
@@ -83,6 +83,12 @@ export interface GatewayContext {
   readonly queue: readonly QueuedPayload[];
 }
 
+/** The rate-limit policy with defaults; the margin defaults to 2% of the window actually used. */
+function rateLimitPolicy(overrides: Partial<RateLimitPolicy> | undefined): RateLimitPolicy {
+  const windowMs = overrides?.windowMs ?? DEFAULT_RATE_LIMIT.windowMs;
+  return { ...DEFAULT_RATE_LIMIT, marginMs: defaultMarginMs(windowMs), ...overrides };
+}
+
 /** Builds the first context from the input. */
 export function createContext(input: GatewayInput): GatewayContext {
   return {
@@ -90,7 +96,7 @@ export function createContext(input: GatewayInput): GatewayContext {
     identify: input.identify ?? null,
     policies: {
       backoff: { ...DEFAULT_BACKOFF, ...input.policies?.backoff },
-      rateLimit: { ...DEFAULT_RATE_LIMIT, ...input.policies?.rateLimit },
+      rateLimit: rateLimitPolicy(input.policies?.rateLimit),
       timeouts: { ...DEFAULT_TIMEOUTS, ...input.policies?.timeouts },
     },
     sessionId: null,

@@ -8,12 +8,22 @@
 export interface RateLimitPolicy {
   readonly limit: number;
   readonly windowMs: number;
+  /**
+   * Extra time a send stays counted after its window, because the gateway counts arrivals and a
+   * payload sent just after the client's window closed may still land inside the server's.
+   */
+  readonly marginMs: number;
   /** The most user payloads that may wait for a slot before `send` is refused. */
   readonly maxQueue: number;
 }
 
-/** Discord's limit, with room for 1,000 queued payloads. */
-export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { limit: 120, windowMs: 60_000, maxQueue: 1000 };
+/** Discord's limit, with room for 1,000 queued payloads and a 1.2 s margin for transit jitter. */
+export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { limit: 120, windowMs: 60_000, marginMs: 1200, maxQueue: 1000 };
+
+/** The margin for a window when none is given: 2% of it. */
+export function defaultMarginMs(windowMs: number): number {
+  return Math.round(windowMs * 0.02);
+}
 
 /**
  * Slots kept for the machine's own payloads: one heartbeat per interval (plus one), and one
@@ -27,7 +37,7 @@ export function reservedSlots(heartbeatIntervalMs: number | null, policy: RateLi
 
 /** The send times still inside the window that ends at `now`. */
 export function liveSends(log: readonly number[], now: number, policy: RateLimitPolicy): number[] {
-  const since = now - policy.windowMs;
+  const since = now - policy.windowMs - policy.marginMs;
   let first = 0;
   while (first < log.length && log[first]! <= since) first++;
   return first === 0 ? (log as number[]) : log.slice(first);
@@ -41,5 +51,5 @@ export function userSlotsLeft(log: readonly number[], heartbeatIntervalMs: numbe
 /** Milliseconds until the oldest logged send leaves the window (when a slot frees up). */
 export function msUntilSlot(log: readonly number[], now: number, policy: RateLimitPolicy): number {
   if (log.length === 0) return 0;
-  return Math.max(1, log[0]! + policy.windowMs - now);
+  return Math.max(1, log[0]! + policy.windowMs + policy.marginMs - now);
 }

@@ -64,7 +64,7 @@ export function createActorRunner(
     get snapshot() {
       return actor.getSnapshot();
     },
-    persist: () => actor.getPersistedSnapshot(),
+    persist: () => active(actor.getPersistedSnapshot()),
     stop: () => actor.stop(),
   };
 }
@@ -90,7 +90,17 @@ export function createReducerRunner(options: RunnerOptions): MachineRunner {
     get snapshot() {
       return snapshot;
     },
-    persist: () => gatewayMachine.getPersistedSnapshot(snapshot),
+    persist: () => active(gatewayMachine.getPersistedSnapshot(snapshot)),
     stop: () => {},
   };
+}
+
+/**
+ * A persisted snapshot taken after `stop()` says `status: 'stopped'`, and a machine restored from
+ * it never runs its eventless transitions. The session it describes is still live, so it is saved
+ * as active (a finished machine, `done`, stays done).
+ */
+function active(persisted: unknown): unknown {
+  const snapshot = persisted as { status?: string };
+  return snapshot.status === 'stopped' ? { ...snapshot, status: 'active' } : persisted;
 }

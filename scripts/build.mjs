@@ -1,11 +1,15 @@
-// Bundles the package with esbuild: Node ESM and CJS for every entry, and a browser ESM bundle
-// for the platform-neutral entries. Type declarations come from `tsc -p tsconfig.build.json`.
+// Bundles the package with esbuild. ESM builds use code splitting, so every entry shares one copy
+// of each module (an error thrown by `./node` is an instance of the class exported by `.`).
+// CommonJS has no splitting: each CJS entry is self-contained, and `./node` re-exports the root,
+// so a CommonJS application that imports from one entry sees one set of classes.
+// Type declarations come from `tsc -p tsconfig.build.json`.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
 /** Entries for Node: name in dist -> source file. */
 const nodeEntries = {
   index: 'index.ts',
+  node: 'node.ts',
   testing: 'testing.ts',
   recording: 'adapters/recording/index.ts',
   'recording-node': 'adapters/recording/node.ts',
@@ -20,7 +24,7 @@ const browserEntries = {
 rmSync('dist', { recursive: true, force: true });
 const common = { bundle: true, sourcemap: true, target: 'es2022', packages: 'external', logLevel: 'warning' };
 await Promise.all([
-  build({ ...common, entryPoints: nodeEntries, outdir: 'dist', format: 'esm', platform: 'node' }),
+  build({ ...common, entryPoints: nodeEntries, outdir: 'dist', format: 'esm', platform: 'node', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
   build({ ...common, entryPoints: nodeEntries, outdir: 'dist', format: 'cjs', platform: 'node', outExtension: { '.js': '.cjs' } }),
-  build({ ...common, entryPoints: browserEntries, outdir: 'dist/browser', format: 'esm', platform: 'browser' }),
+  build({ ...common, entryPoints: browserEntries, outdir: 'dist/browser', format: 'esm', platform: 'browser', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
 ]);

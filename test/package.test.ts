@@ -27,6 +27,11 @@ describe('package', () => {
   it('loads as ESM and as CommonJS with the same names', async () => {
     const esm = await import(new URL('dist/index.js', root).href);
     const cjs = createRequire(import.meta.url)(new URL('dist/index.cjs', root).pathname);
+    const nodeEsm = await import(new URL('dist/node.js', root).href);
+    // One copy of each class across ESM entries: the node entry's errors are the root's.
+    expect(nodeEsm.FatalCloseError).toBe(esm.FatalCloseError);
+    expect(nodeEsm.DiscordGatewayError).toBe(esm.DiscordGatewayError);
+    expect(typeof nodeEsm.createGatewayClient).toBe('function');
     for (const name of ['DiscordConnection', 'gatewayMachine', 'decodeEtf', 'encodeEtf', 'ZlibStreamInflater', 'FrameDecoder', 'encodeFrame', 'createHandshakeRequest', 'parseHandshakeResponse', 'ConnectionRejected', 'WebSocketProtocolError', 'EtfDecodeError']) {
       expect(typeof esm[name], name).not.toBe('undefined');
       expect(typeof cjs[name], name).not.toBe('undefined');

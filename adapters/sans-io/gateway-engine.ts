@@ -291,6 +291,8 @@ export class GatewayEngine {
       this.#receive(null);
       return;
     }
+    // A transport that ends during the upgrade is dropped, so no half-open socket lingers.
+    if (socket) this.#effects.push({ type: 'transport.destroy' });
     this.#socket = null;
     this.#feed({ type: 'socket.closed', code: null, reason, now: this.#at });
   }
