@@ -115,6 +115,8 @@ export class EngineHarness {
   private clock = 1_000;
   private seedState: number;
   private taken: (EngineEffect | typeof IDENTIFY_MARK)[] = [];
+  /** Ids of `send()` calls with no `sent` / `send.failed` effect yet. */
+  private readonly unanswered = new Set<number>();
   readonly counts = { writes: 0, errors: 0, closes: 0, connections: 0, dispatches: 0 };
   /** States the engine passed through (for coverage checks over a batch). */
   readonly statesSeen = new Set<string>();
@@ -200,9 +202,11 @@ export class EngineHarness {
     this.call('close', 0, () => this.engine.close(code, 'fuzz'));
   }
 
-  /** The application sends a payload (it may be refused with a send.failed effect). */
+  /** The application sends a payload; a `sent` or `send.failed` effect with its id must follow. */
   userSend(): void {
-    this.call('send', 0, () => this.engine.send({ op: 3, d: { since: null, activities: [], status: 'online', afk: false } }));
+    this.call('send', 0, () => {
+      this.unanswered.add(this.engine.send({ op: 3, d: { since: null, activities: [], status: 'online', afk: false } }));
+    });
   }
 
   /** Runs one engine call; it must not throw, and its effects must pass the checks. */
@@ -291,9 +295,6 @@ export class EngineHarness {
         case 'failed':
           this.checkError(effect.error, [FatalCloseError]);
           break;
-        case 'send.failed':
-          this.checkError(effect.error, [DiscordGatewayError]);
-          break;
         case 'closed':
           if (effect.code !== null && !VALID_CLOSE(effect.code)) this.fail(`closed effect with code ${effect.code}`);
           if (effect.reply !== null && (!(effect.reply instanceof Uint8Array) || effect.reply.length > 131)) this.fail('closed effect with an oversized reply');
@@ -303,6 +304,10 @@ export class EngineHarness {
           if (!Number.isFinite(effect.latencyMs) || effect.latencyMs < 0) this.fail(`heartbeat latency ${effect.latencyMs}`);
           break;
         case 'sent':
+        case 'send.failed':
+          if (!this.unanswered.delete(effect.id)) this.fail(`a ${effect.type} effect for unknown or answered send ${effect.id}`);
+          if (effect.type === 'send.failed') this.checkError(effect.error, [DiscordGatewayError]);
+          break;
         case 'payload':
           break;
         default:
@@ -386,6 +391,11 @@ export class EngineHarness {
     const snapshot = this.engine.snapshot;
     const { sequence } = snapshot.context;
     if (sequence !== null && !this.delivered.includes(sequence)) this.fail(`context.sequence ${sequence} was never delivered`);
+    // Every send() is answered, or still waits in the rate-limit queue. Known bug (see
+    // findings.test.ts, engine-send-after-failed): the actor runner never answers in `failed`.
+    const queued = new Set(snapshot.context.queue.map((item) => item.id));
+    const knownBug = this.options.runner === 'actor' && this.state === 'failed';
+    for (const id of this.unanswered) if (!queued.has(id) && !knownBug) this.fail(`send ${id} was never answered (no sent or send.failed effect)`);
     const persisted = JSON.stringify(this.engine.persist());
     if (persisted.includes(TOKEN)) this.fail('the persisted snapshot holds the token');
     this.engine.stop();
