@@ -15,16 +15,22 @@ const nodeEntries = {
   'recording-node': 'adapters/recording/node.ts',
   'recording-vitest': 'adapters/recording/vitest-matchers.ts',
 };
+/** The `discord-gateway` executable: one self-contained ESM file with a shebang. */
+const cliEntry = { cli: 'adapters/node/cli/bin.ts' };
 /** Entries that must run in a browser: no `node:` imports allowed. */
 const browserEntries = {
   index: 'index.ts',
   recording: 'adapters/recording/index.ts',
 };
 
-rmSync('dist', { recursive: true, force: true });
+// `--outdir DIR` builds somewhere else (tests use it so they never race over dist/).
+const outArg = process.argv.indexOf('--outdir');
+const out = outArg > 0 ? process.argv[outArg + 1] : 'dist';
+rmSync(out, { recursive: true, force: true });
 const common = { bundle: true, sourcemap: true, target: 'es2022', packages: 'external', logLevel: 'warning' };
 await Promise.all([
-  build({ ...common, entryPoints: nodeEntries, outdir: 'dist', format: 'esm', platform: 'node', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
-  build({ ...common, entryPoints: nodeEntries, outdir: 'dist', format: 'cjs', platform: 'node', outExtension: { '.js': '.cjs' } }),
-  build({ ...common, entryPoints: browserEntries, outdir: 'dist/browser', format: 'esm', platform: 'browser', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+  build({ ...common, entryPoints: nodeEntries, outdir: out, format: 'esm', platform: 'node', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+  build({ ...common, entryPoints: nodeEntries, outdir: out, format: 'cjs', platform: 'node', outExtension: { '.js': '.cjs' } }),
+  build({ ...common, entryPoints: cliEntry, outdir: out, format: 'esm', platform: 'node', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: browserEntries, outdir: `${out}/browser`, format: 'esm', platform: 'browser', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
 ]);
