@@ -4,6 +4,7 @@
  */
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import type { IdentifyData } from './events.js';
+import { DEFAULT_IDENTIFY_BUDGET, type IdentifyBudgetPolicy } from './identify-budget.js';
 import { seedRandom } from './random.js';
 import { DEFAULT_RATE_LIMIT, defaultMarginMs, type RateLimitPolicy } from './rate-limit.js';
 import { DEFAULT_TIMEOUTS, type TimeoutPolicy } from './timers.js';
@@ -12,6 +13,7 @@ import type { GatewayPayload } from '../codec/encoding/payload.js';
 /** Everything that tunes the machine; each part has a default. */
 export interface GatewayPolicies {
   readonly backoff: BackoffPolicy;
+  readonly identifyBudget: IdentifyBudgetPolicy;
   readonly rateLimit: RateLimitPolicy;
   readonly timeouts: TimeoutPolicy;
 }
@@ -30,6 +32,7 @@ export interface GatewayInput {
   /** Overrides for the default policies. */
   readonly policies?: {
     readonly backoff?: Partial<BackoffPolicy>;
+    readonly identifyBudget?: Partial<IdentifyBudgetPolicy>;
     readonly rateLimit?: Partial<RateLimitPolicy>;
     readonly timeouts?: Partial<TimeoutPolicy>;
   };
@@ -78,6 +81,8 @@ export interface GatewayContext {
   readonly failure: { readonly code: number; readonly reason: string } | null;
   /** The jitter generator's state. */
   readonly random: number;
+  /** IDENTIFY times inside the identify budget's window, oldest first. */
+  readonly identifyLog: readonly number[];
   /** Send times inside the rate-limit window, oldest first. */
   readonly sendLog: readonly number[];
   readonly queue: readonly QueuedPayload[];
@@ -96,6 +101,7 @@ export function createContext(input: GatewayInput): GatewayContext {
     identify: input.identify ?? null,
     policies: {
       backoff: { ...DEFAULT_BACKOFF, ...input.policies?.backoff },
+      identifyBudget: { ...DEFAULT_IDENTIFY_BUDGET, ...input.policies?.identifyBudget },
       rateLimit: rateLimitPolicy(input.policies?.rateLimit),
       timeouts: { ...DEFAULT_TIMEOUTS, ...input.policies?.timeouts },
     },
@@ -113,6 +119,7 @@ export function createContext(input: GatewayInput): GatewayContext {
     lastClose: null,
     failure: null,
     random: seedRandom(input.seed),
+    identifyLog: [],
     sendLog: [],
     queue: [],
   };

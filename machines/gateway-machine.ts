@@ -20,6 +20,7 @@ import { type AfterClose, createContext, type GatewayContext, type GatewayInput 
 import type { GatewayEvent } from './events.js';
 import { nextConnectionUrl, withGatewayQuery } from './gateway-url.js';
 import { GatewayOpcode, USER_SENDABLE_OPCODES } from './opcodes.js';
+import { liveIdentifies, msUntilIdentifyAllowed } from './identify-budget.js';
 import { nextRandom } from './random.js';
 import { isNewSequence } from './sequence.js';
 import { liveSends, msUntilSlot, userSlotsLeft } from './rate-limit.js';
@@ -118,6 +119,7 @@ export const gatewayMachine = setup({
       enqueue.assign({
         ...NO_SESSION,
         sendLog: [...liveSends(context.sendLog, event.now, context.policies.rateLimit), event.now],
+        identifyLog: [...liveIdentifies(context.identifyLog, event.now, context.policies.identifyBudget), event.now],
       });
       enqueue.emit({ type: 'send.payload', payload: { op: GatewayOpcode.Identify, d: data }, auth: 'identify' });
     }),
@@ -183,11 +185,16 @@ export const gatewayMachine = setup({
     recordClose: enqueueActions(({ event, enqueue }) => {
       if (event.type === 'socket.closed') enqueue.assign({ lastClose: { code: event.code, reason: event.reason } });
     }),
-    /** Chooses the next delay (full-jitter backoff, or 1-5 s after op 9 d=false) and arms it. */
-    scheduleReconnect: enqueueActions(({ context, enqueue }, params: { afterInvalidSession: boolean }) => {
+    /**
+     * Chooses the next delay (full-jitter backoff, or 1-5 s after op 9 d=false), never shorter than
+     * the wait for the IDENTIFY budget when the next connection must IDENTIFY, and arms it.
+     */
+    scheduleReconnect: enqueueActions(({ context, event, enqueue }, params: { afterInvalidSession: boolean }) => {
       const draw = nextRandom(context.random);
       const backoff = backoffDelay(context.reconnectAttempt, draw.value, context.policies.backoff);
-      const ms = params.afterInvalidSession ? Math.max(backoff, invalidSessionDelay(draw.value)) : backoff;
+      const jittered = params.afterInvalidSession ? Math.max(backoff, invalidSessionDelay(draw.value)) : backoff;
+      const budgetWait = isResumable(context) ? 0 : msUntilIdentifyAllowed(context.identifyLog, event.now, context.policies.identifyBudget);
+      const ms = Math.max(jittered, budgetWait);
       enqueue.assign({
         random: draw.state,
         reconnectAttempt: context.reconnectAttempt + 1,

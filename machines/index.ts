@@ -23,3 +23,4 @@ export { DEFAULT_TIMEOUTS, TIMER_NAMES, type TimeoutPolicy, type TimerName } fro
 export { DIAGRAM_MARKERS, toMermaid, withDiagram } from './diagram.js';
 export { createActorRunner, createReducerRunner, type GatewaySnapshot, type MachineRunner, type RunnerOptions } from './runner.js';
 export { isNewSequence } from './sequence.js';
+export { DEFAULT_IDENTIFY_BUDGET, liveIdentifies, msUntilIdentifyAllowed, type IdentifyBudgetPolicy } from './identify-budget.js';

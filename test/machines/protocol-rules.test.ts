@@ -359,3 +359,34 @@ describe('READY and RESUMED', () => {
     expect(drive.state).toBe('connected.ready');
   });
 });
+
+describe('identify budget', () => {
+  it('never lets reconnects IDENTIFY more than the budget allows: the delay waits for the window', () => {
+    const day = 86_400_000;
+    const drive = new Drive({ policies: { identifyBudget: { max: 3, windowMs: day }, backoff: { baseMs: 10, capMs: 10 } } }).ready('id-1');
+    const reconnectDelays: number[] = [];
+    // The server ends every session (4009): each reconnect must IDENTIFY.
+    for (let i = 0; i < 3; i++) {
+      drive.advance(1000);
+      const closed = drive.send({ type: 'socket.closed', code: 4009, reason: 'timed out' });
+      reconnectDelays.push(ofType(closed, 'timer.set').find((t) => t.name === 'reconnect')!.ms);
+      drive.advance(reconnectDelays.at(-1)!);
+      drive.send({ type: 'timer.reconnect' });
+      drive.send({ type: 'socket.opened' });
+      drive.send({ type: 'gateway.hello', heartbeatInterval: 41_250 });
+      drive.send({ type: 'identify.granted' });
+      drive.dispatch('READY', 1, { session_id: `id-${i + 2}`, resume_gateway_url: RESUME_URL });
+    }
+    // Three IDENTIFYs in the window already (the first plus two): the third reconnect waited a day.
+    expect(reconnectDelays.slice(0, 2).every((ms) => ms < 10)).toBe(true);
+    expect(reconnectDelays[2]).toBeGreaterThan(day - 10_000);
+    expect(drive.log.filter((c) => c.type === 'send.payload' && c.payload.op === 2)).toHaveLength(4);
+    expect(drive.context.identifyLog).toHaveLength(3);
+  });
+
+  it('does not count or delay RESUMEs', () => {
+    const drive = new Drive({ policies: { identifyBudget: { max: 1, windowMs: 86_400_000 }, backoff: { baseMs: 10, capMs: 10 } } }).ready('r');
+    const closed = drive.send({ type: 'socket.closed', code: 4000, reason: '' });
+    expect(ofType(closed, 'timer.set').find((t) => t.name === 'reconnect')!.ms).toBeLessThan(10);
+  });
+});
