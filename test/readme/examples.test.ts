@@ -9,17 +9,23 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const entry = fileURLToPath(new URL('../../index.ts', import.meta.url));
-const testingEntry = fileURLToPath(new URL('../../testing.ts', import.meta.url));
+/** The package's entry points, as the sources that build them. */
+const ENTRIES: Record<string, string> = {
+  'sansio-discord-gateway': '../../index.ts',
+  'sansio-discord-gateway/node': '../../node.ts',
+  'sansio-discord-gateway/testing': '../../testing.ts',
+  'sansio-discord-gateway/recording/node': '../../adapters/recording/node.ts',
+};
 const dir = mkdtempSync(join(tmpdir(), 'readme-examples-'));
 
 /** The code of the example named `name`, importing this checkout instead of the package. */
 function example(name: string): string {
   const match = new RegExp(`<!-- example: ${name} -->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme);
   if (!match) throw new Error(`README.md has no example named ${name}`);
-  return match[1]!
-    .replaceAll("from 'sansio-discord-gateway/testing'", `from ${JSON.stringify(testingEntry)}`)
-    .replaceAll("from 'sansio-discord-gateway'", `from ${JSON.stringify(entry)}`);
+  return match[1]!.replace(/from '(sansio-discord-gateway[^']*)'/g, (_, name: string) => {
+    if (!ENTRIES[name]) throw new Error(`README example imports ${name}, which has no entry here`);
+    return `from ${JSON.stringify(fileURLToPath(new URL(ENTRIES[name], import.meta.url)))}`;
+  });
 }
 
 /** Runs an example and returns what it printed, one string per console.log call. */
@@ -39,6 +45,16 @@ afterEach(() => {
 });
 
 describe('README examples', () => {
+  it('A client in a few lines runs against the fake gateway', async () => {
+    const lines = await run('client');
+    expect(lines).toEqual(['ready true', 'message hello', 'iterated MESSAGE_CREATE 2']);
+  });
+
+  it('Record a session, replay it in a test: records through the client and replays exactly', async () => {
+    const lines = await run('record');
+    expect(lines).toEqual(['replayed true closed']);
+  });
+
   it('Seed style runs over real TCP against the fake gateway', async () => {
     const lines = await run('seed');
     expect(lines).toEqual(['hello 10 heartbeat every 1 s', 'ready READY', 'dispatch MESSAGE_CREATE 2', 'closed 1000']);
