@@ -5,5 +5,3 @@
  */
 export * from './index.js';
 export * from './adapters/web/index.js';
-// Both name a `CloseInfo`; here it is the client's (the `close` event's argument), as an app sees it.
-export type { CloseInfo } from './adapters/web/index.js';
