@@ -61,7 +61,7 @@ async function main() {
           contenders.push(c);
         } catch (error) {
           log(`WRONG OUTPUT: ${benchCase.id} / ${group.workload}: ${error.message}`);
-          if (c.role === 'ours') oursWrong = true;
+          if (c.role === 'ours' || c.role === 'lazy') oursWrong = true;
           contenders.push({ ...c, run: null, missing: `wrong output: ${error.message}` });
         }
       }

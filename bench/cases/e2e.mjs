@@ -1,26 +1,54 @@
-// End to end, 16 KiB socket reads -> gateway payloads: frames, zlib-stream inflate, decode.
-// - ours: FrameDecoder -> ZlibStreamInflater -> jsonEncoding / etfEncoding.decode;
+// End to end, 16 KiB socket reads -> what an application receives, for every workload, JSON and
+// ETF, zlib-stream and zstd-stream:
+// - ours: the real client path, GatewayEngine.receive() + takeEffects() dispatch effects (frames,
+//   inflate, decode, the machine's sequence rule and the ready state's fast path), after a real
+//   upgrade (done before the timed part, as is building the engine). HELLO, IDENTIFY and READY
+//   are inside the timed part. Once with full decoding, once with `wantedDispatches:
+//   ['MESSAGE_CREATE']` (lazy: every other dispatch is only scanned for op, s and t);
+// - ours, codecs alone (FrameDecoder -> ZlibStreamInflater -> decode): what the engine adds;
 // - ws Receiver -> zlib-sync -> JSON.parse (zlib-sync writing a string, as @discordjs/ws asks),
-//   or -> erlpack.unpack for ETF: the fastest way to put those peers together;
-// - ws Receiver -> @discordjs/ws's own WebSocketShard.unpackMessage with zlib-sync: the code a
-//   discord.js bot runs (asynchronous, and it copies each message twice before inflating).
+//   or -> erlpack.unpack for ETF: the fastest way to put those native peers together;
+// - @discordjs/ws's own WebSocketShard.unpackMessage behind ws's Receiver, with zlib-sync and
+//   with node:zlib's streaming Inflate (what it does when zlib-sync is not installed);
+// - ws Receiver -> zstd-napi (libzstd) -> JSON.parse / erlpack.unpack for zstd-stream;
+// - floors, which are no client: node:zlib inflating the whole connection in one call (inflate
+//   only), JSON.parse of the pre-inflated text and erlpack.unpack of the pre-inflated bytes
+//   (decode only).
+// Peers output every payload; our engine outputs dispatches (HELLO and ACKs are the machine's).
+import { isDeepStrictEqual } from 'node:util';
+import zlib from 'node:zlib';
+import { feedEngine, openEngine } from '../lib/engine-session.mjs';
 import { zlibSyncInflate } from './zlib.mjs';
-import { unavailable } from './shared.mjs';
+import { asBuffer, unavailable } from './shared.mjs';
 
 const WS_MAX_PAYLOAD = 100 * 1024 * 1024;
+/** What the lazy row wants: the one dispatch type a message bot typically needs. */
+export const LAZY_WANTED = ['MESSAGE_CREATE'];
 
-function ours(websocket, compression, encoding, reads) {
-  return (onMessage) => {
-    const frames = new websocket.FrameDecoder();
-    const inflater = new compression.ZlibStreamInflater();
-    for (const read of reads) {
-      frames.push(read);
-      for (let event = frames.next(); event !== null; event = frames.next()) {
-        if (event.type !== 'message') continue;
-        const inflated = inflater.push(event.data);
-        if (inflated !== null) onMessage(encoding.decode(inflated));
+function engineRow(label, GatewayEngine, engineOptions, reads, expected) {
+  return {
+    label,
+    role: 'ours',
+    setup: () => openEngine(GatewayEngine, engineOptions),
+    run: (onMessage, engine) => feedEngine(engine, reads, onMessage),
+    count: expected.length,
+    check: (payload, i) => isDeepStrictEqual(payload, expected[i]),
+  };
+}
+
+function codecChain(websocket, compression, encoding, reads) {
+  return {
+    setup: () => ({ frames: new websocket.FrameDecoder(), inflater: new compression.ZlibStreamInflater() }),
+    run: (onMessage, { frames, inflater }) => {
+      for (const read of reads) {
+        frames.push(read);
+        for (let event = frames.next(); event !== null; event = frames.next()) {
+          if (event.type !== 'message') continue;
+          const inflated = inflater.push(event.data);
+          if (inflated !== null) onMessage(encoding.decode(inflated));
+        }
       }
-    }
+    },
   };
 }
 
@@ -33,75 +61,216 @@ function receiver(Receiver, onData) {
   return rx;
 }
 
-function wsZlibSync(ws, ZlibSync, decode, to, buffers) {
-  return (onMessage) => {
-    const push = zlibSyncInflate(ZlibSync, to);
-    const rx = receiver(ws.Receiver, (data) => {
-      const inflated = push(data);
-      if (inflated !== null) onMessage(decode(inflated));
-    });
-    for (const buffer of buffers) rx.write(buffer);
+/** ws Receiver -> a per-message decompressor -> decode; `makePush()` builds the decompressor. */
+function wsPipeline(Receiver, makePush, decode, buffers) {
+  return {
+    setup: () => ({ push: makePush() }),
+    run: (onMessage, state) => {
+      const rx = receiver(Receiver, (data) => {
+        const inflated = state.push(data);
+        if (inflated !== null) onMessage(decode(inflated));
+      });
+      for (const buffer of buffers) rx.write(buffer);
+    },
   };
 }
 
-function discordjsShard(ws, ZlibSync, WebSocketShard, buffers) {
-  return async (onMessage) => {
-    const shard = new WebSocketShard({ options: { compression: 1 } }, 0);
-    shard.zLibSyncInflate = new ZlibSync.Inflate({ chunkSize: 65535, to: 'string' });
-    const pending = [];
-    const rx = receiver(ws.Receiver, (data, isBinary) => {
-      pending.push(shard.unpackMessage(data, isBinary));
-    });
-    for (const buffer of buffers) rx.write(buffer);
-    for (const payload of await Promise.all(pending)) if (payload !== null) onMessage(payload);
+/** zstd-napi's streaming context; each WebSocket message decodes to one whole payload. */
+function zstdNapiPush(binding) {
+  const dctx = new binding.DCtx();
+  let out = Buffer.allocUnsafe(1 << 20);
+  return (input) => {
+    let read = 0;
+    let written = 0;
+    for (;;) {
+      const [, produced, consumed] = dctx.decompressStream(out.subarray(written), input.subarray(read));
+      read += consumed;
+      written += produced;
+      if (written < out.length && read === input.length) break;
+      if (written === out.length) {
+        const grown = Buffer.allocUnsafe(out.length * 2);
+        out.copy(grown, 0, 0, written);
+        out = grown;
+      }
+    }
+    return out.subarray(0, written);
   };
 }
 
-/** The end-to-end case: JSON and ETF over zlib-stream, for every workload. */
+/** @discordjs/ws's WebSocketShard.unpackMessage behind ws's Receiver, inflating as `method` says. */
+function discordjsShard(ws, ZlibSync, WebSocketShard, method, buffers) {
+  return {
+    setup: () => {
+      // compression 0 = node:zlib, 1 = zlib-sync: the contexts its connect() would build.
+      const shard = new WebSocketShard({ options: { compression: method === 'zlib-sync' ? 1 : 0 } }, 0);
+      if (method === 'zlib-sync') {
+        shard.zLibSyncInflate = new ZlibSync.Inflate({ chunkSize: 65535, to: 'string' });
+      } else {
+        shard.inflateBuffer = [];
+        const inflate = zlib.createInflate({ chunkSize: 65535, flush: zlib.constants.Z_SYNC_FLUSH });
+        inflate.on('data', (chunk) => shard.inflateBuffer.push(chunk));
+        shard.nativeInflate = inflate;
+      }
+      return shard;
+    },
+    run: async (onMessage, shard) => {
+      const pending = [];
+      const rx = receiver(ws.Receiver, (data, isBinary) => {
+        pending.push(shard.unpackMessage(data, isBinary));
+      });
+      for (const buffer of buffers) rx.write(buffer);
+      for (const payload of await Promise.all(pending)) if (payload !== null) onMessage(payload);
+      shard.nativeInflate?.close();
+    },
+  };
+}
+
+function wholeInflateFloor(segments, count) {
+  const whole = Buffer.concat(segments.map(asBuffer));
+  return {
+    label: 'floor: node:zlib inflateSync of the whole stream (inflate only)',
+    role: 'floor',
+    run: (onMessage) => {
+      const all = zlib.inflateSync(whole, { finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: 1 << 20 });
+      // One output for the whole connection; reported as its messages so counts line up.
+      for (let i = 0; i < count; i++) onMessage(all);
+    },
+    check: () => true,
+  };
+}
+
+function decodeFloor(label, decode, inputs) {
+  return {
+    label,
+    role: 'floor',
+    run: (onMessage) => {
+      for (const input of inputs) onMessage(decode(input));
+    },
+  };
+}
+
+function lazyExpected(w) {
+  const wanted = new Set(LAZY_WANTED);
+  return w.dispatches.filter((p) => p.t === 'READY' || p.t === 'RESUMED' || wanted.has(p.t));
+}
+
+/** The end-to-end case: JSON and ETF over zlib-stream and zstd-stream, for every workload. */
 export function e2eCase(ours_, peers, corpus) {
-  const { ws, zlibSync, erlpack, discordjsWs } = peers;
-  const { websocket, compression, encoding } = ours_;
+  const { ws, zlibSync, erlpack, discordjsWs, zstdNapi } = peers;
+  const { websocket, compression, encoding, engine } = ours_;
+  const { GatewayEngine } = engine;
   const groups = [];
   for (const w of corpus) {
     const check = (payload, i) => payload.op === w.parsed[i].op && payload.s === w.parsed[i].s && payload.t === w.parsed[i].t;
-    const json = w.wire.zlibJson;
-    const missingJson = !ws.available ? ws : zlibSync;
-    groups.push({
-      workload: `${w.name}: JSON, ${(w.bytes.zlibJson / 1e3).toFixed(0)} KB on the wire -> ${(w.bytes.json / 1e6).toFixed(2)} MB`,
-      count: w.count,
-      bytes: w.bytes.json,
-      check,
-      contenders: [
-        { label: 'ours: FrameDecoder + ZlibStreamInflater + jsonEncoding', role: 'ours', run: ours(websocket, compression, encoding.jsonEncoding, json.reads) },
-        ws.available && zlibSync.available
-          ? {
-              label: 'ws Receiver + zlib-sync (to: string) + JSON.parse',
+    const lazy = lazyExpected(w);
+    const jsonTexts = w.json.map((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+    const etfBuffers = w.etf.map(asBuffer);
+    for (const [name, enc, label] of [
+      ['json', encoding.jsonEncoding, 'JSON'],
+      ['etf', encoding.etfEncoding, 'ETF'],
+    ]) {
+      const isJson = name === 'json';
+      const decode = isJson ? JSON.parse : erlpack.available ? erlpack.module.unpack : null;
+      const decodeName = isJson ? 'JSON.parse' : 'erlpack.unpack';
+      const decoderPeer = isJson ? null : erlpack;
+      // zlib-stream
+      const zl = isJson ? w.wire.zlibJson : w.wire.zlibEtf;
+      const zlSegments = isJson ? w.zlibJson : w.zlibEtf;
+      const zlBytes = isJson ? w.bytes.zlibJson : w.bytes.zlibEtf;
+      const missingZl = !ws.available ? ws : !zlibSync.available ? zlibSync : decoderPeer && !decoderPeer.available ? decoderPeer : null;
+      const zlibContenders = [
+        engineRow('ours: GatewayEngine (full decode)', GatewayEngine, { encoding: name, compress: 'zlib-stream' }, zl.reads, w.dispatches),
+        {
+          ...engineRow(
+            `ours: GatewayEngine, wantedDispatches ${JSON.stringify(LAZY_WANTED)}`,
+            GatewayEngine,
+            { encoding: name, compress: 'zlib-stream', wantedDispatches: LAZY_WANTED },
+            zl.reads,
+            lazy,
+          ),
+          role: 'lazy',
+        },
+        { label: 'ours, codecs alone: FrameDecoder + ZlibStreamInflater + decode', role: 'info', ...codecChain(websocket, compression, enc, zl.reads) },
+        missingZl
+          ? unavailable(`ws Receiver + zlib-sync + ${decodeName}`, 'reference', missingZl)
+          : {
+              label: `ws Receiver + zlib-sync${isJson ? ' (to: string)' : ''} + ${decodeName}`,
               role: 'reference',
-              run: wsZlibSync(ws.module, zlibSync.module, JSON.parse, 'string', json.buffers),
-            }
-          : unavailable('ws Receiver + zlib-sync + JSON.parse', 'reference', missingJson),
-        ws.available && zlibSync.available && discordjsWs.available
-          ? {
-              label: '@discordjs/ws WebSocketShard.unpackMessage (zlib-sync)',
-              role: 'peer',
-              run: discordjsShard(ws.module, zlibSync.module, discordjsWs.module.WebSocketShard, json.buffers),
-            }
-          : unavailable('@discordjs/ws WebSocketShard.unpackMessage', 'peer', discordjsWs.available ? missingJson : discordjsWs),
-      ],
-    });
-    const etf = w.wire.zlibEtf;
-    groups.push({
-      workload: `${w.name}: ETF, ${(w.bytes.zlibEtf / 1e3).toFixed(0)} KB on the wire -> ${(w.bytes.etf / 1e6).toFixed(2)} MB`,
-      count: w.count,
-      bytes: w.bytes.etf,
-      check,
-      contenders: [
-        { label: 'ours: FrameDecoder + ZlibStreamInflater + etfEncoding', role: 'ours', run: ours(websocket, compression, encoding.etfEncoding, etf.reads) },
-        ws.available && zlibSync.available && erlpack.available
-          ? { label: 'ws Receiver + zlib-sync + erlpack.unpack', role: 'reference', run: wsZlibSync(ws.module, zlibSync.module, erlpack.module.unpack, undefined, etf.buffers) }
-          : unavailable('ws Receiver + zlib-sync + erlpack.unpack', 'reference', !erlpack.available ? erlpack : missingJson),
-      ],
-    });
+              ...wsPipeline(ws.module.Receiver, () => zlibSyncInflate(zlibSync.module, isJson ? 'string' : undefined), decode, zl.buffers),
+            },
+      ];
+      if (isJson) {
+        const missingDjs = !discordjsWs.available ? discordjsWs : !ws.available ? ws : null;
+        zlibContenders.push(
+          missingDjs
+            ? unavailable('@discordjs/ws unpackMessage, node:zlib stream', 'peer', missingDjs)
+            : {
+                label: 'ws + node:zlib streaming (@discordjs/ws unpackMessage, no zlib-sync)',
+                role: 'peer',
+                ...discordjsShard(ws.module, null, discordjsWs.module.WebSocketShard, 'node:zlib', zl.buffers),
+              },
+          missingDjs || !zlibSync.available
+            ? unavailable('@discordjs/ws unpackMessage, zlib-sync', 'peer', missingDjs ?? zlibSync)
+            : {
+                label: '@discordjs/ws unpackMessage with zlib-sync',
+                role: 'peer',
+                ...discordjsShard(ws.module, zlibSync.module, discordjsWs.module.WebSocketShard, 'zlib-sync', zl.buffers),
+              },
+        );
+      }
+      zlibContenders.push(wholeInflateFloor(zlSegments, w.count));
+      zlibContenders.push(
+        isJson
+          ? decodeFloor('floor: JSON.parse of the pre-inflated text (decode only)', JSON.parse, jsonTexts)
+          : erlpack.available
+            ? decodeFloor('floor: erlpack.unpack of the pre-inflated bytes (decode only)', erlpack.module.unpack, etfBuffers)
+            : unavailable('floor: erlpack.unpack of the pre-inflated bytes', 'floor', erlpack),
+      );
+      groups.push({
+        workload: `${w.name}: ${label} + zlib-stream, ${(zlBytes / 1e3).toFixed(0)} KB on the wire -> ${((isJson ? w.bytes.json : w.bytes.etf) / 1e6).toFixed(2)} MB`,
+        kind: `${name}+zlib`,
+        count: w.count,
+        bytes: isJson ? w.bytes.json : w.bytes.etf,
+        check,
+        contenders: zlibContenders,
+      });
+      // zstd-stream
+      const zs = isJson ? w.wire.zstdJson : w.wire.zstdEtf;
+      if (!zs) continue;
+      const missingZs = !ws.available ? ws : decoderPeer && !decoderPeer.available ? decoderPeer : null;
+      groups.push({
+        workload: `${w.name}: ${label} + zstd-stream, ${((isJson ? w.bytes.zstdJson : w.bytes.zstdEtf) / 1e3).toFixed(0)} KB on the wire -> ${((isJson ? w.bytes.json : w.bytes.etf) / 1e6).toFixed(2)} MB`,
+        kind: `${name}+zstd`,
+        count: w.count,
+        bytes: isJson ? w.bytes.json : w.bytes.etf,
+        check,
+        contenders: [
+          engineRow('ours: GatewayEngine (full decode)', GatewayEngine, { encoding: name, compress: 'zstd-stream' }, zs.reads, w.dispatches),
+          {
+            ...engineRow(
+              `ours: GatewayEngine, wantedDispatches ${JSON.stringify(LAZY_WANTED)}`,
+              GatewayEngine,
+              { encoding: name, compress: 'zstd-stream', wantedDispatches: LAZY_WANTED },
+              zs.reads,
+              lazy,
+            ),
+            role: 'lazy',
+          },
+          missingZs
+            ? unavailable(`ws Receiver + zstd-napi + ${decodeName}`, 'reference', missingZs)
+            : {
+                label: `ws Receiver + zstd-napi (libzstd) + ${decodeName}`,
+                role: 'reference',
+                ...wsPipeline(
+                  ws.module.Receiver,
+                  () => zstdNapiPush(zstdNapi.module),
+                  isJson ? (bytes) => JSON.parse(bytes.toString('utf8')) : decode,
+                  zs.buffers,
+                ),
+              },
+        ],
+      });
+    }
   }
-  return { id: 'e2e', title: 'End to end: socket reads -> frames -> zlib-stream -> payloads', basis: 'inflated payload bytes', groups };
+  return { id: 'e2e', title: 'End to end: 16 KiB socket reads -> what the application receives', basis: 'decoded payload bytes', groups };
 }

@@ -28,6 +28,7 @@ const READY_BYTES = 50_000;
 const GUILD_SIZES = geometric(10_000, 500_000, 12);
 const SMALL_DISPATCHES = 2_000;
 const ACK_EVERY = 200;
+const STEADY_READY_GUILDS = 20;
 
 function geometric(from, to, count) {
   const ratio = (to / from) ** (1 / (count - 1));
@@ -41,12 +42,16 @@ function startupPayloads(factory) {
   return payloads;
 }
 
-function steadyPayloads(factory) {
-  const payloads = [factory.hello()];
+// A small READY (its own dice, so the dispatches stay what they were) puts a client in the ready
+// state, as on a real connection; sequence numbers are then renumbered from it.
+function steadyPayloads(factory, readyFactory) {
+  const payloads = [factory.hello(), readyFactory.ready(STEADY_READY_GUILDS)];
   for (let i = 1; i <= SMALL_DISPATCHES; i++) {
     payloads.push(factory.smallDispatch());
     if (i % ACK_EVERY === 0) payloads.push(factory.heartbeatAck());
   }
+  let s = 0;
+  for (const payload of payloads) if (payload.op === 0) payload.s = ++s;
   return payloads;
 }
 
@@ -128,6 +133,9 @@ async function buildWorkload(name, description, payloads, ours, peers) {
   const zlibJson = await zlibStream(json);
   const zlibEtf = await zlibStream(etf);
   const zstdJson = peers.zstdNapi.available ? zstdStream(json, peers.zstdNapi.module) : null;
+  const zstdEtf = peers.zstdNapi.available ? zstdStream(etf, peers.zstdNapi.module) : null;
+  // What a client delivers: the dispatches, in order (READY included).
+  const dispatches = parsed.filter((p) => p.op === 0);
   const ws = peers.ws.available ? peers.ws.module : null;
   return {
     name,
@@ -140,6 +148,8 @@ async function buildWorkload(name, description, payloads, ours, peers) {
     zlibJson,
     zlibEtf,
     zstdJson,
+    zstdEtf,
+    dispatches,
     bytes: {
       json: sum(json),
       etf: sum(etf),
@@ -147,11 +157,14 @@ async function buildWorkload(name, description, payloads, ours, peers) {
       zlibJson: sum(zlibJson),
       zlibEtf: sum(zlibEtf),
       zstdJson: zstdJson ? sum(zstdJson) : 0,
+      zstdEtf: zstdEtf ? sum(zstdEtf) : 0,
     },
     wire: {
       zlibJson: wireStream(zlibJson, BINARY, ws),
       zlibEtf: wireStream(zlibEtf, BINARY, ws),
       textJson: wireStream(json, TEXT, ws),
+      zstdJson: zstdJson ? wireStream(zstdJson, BINARY, ws) : null,
+      zstdEtf: zstdEtf ? wireStream(zstdEtf, BINARY, ws) : null,
     },
     notes,
   };
@@ -160,7 +173,7 @@ async function buildWorkload(name, description, payloads, ours, peers) {
 /** Generates and checks the whole corpus; deterministic for a given seed. */
 export async function buildCorpus(ours, peers) {
   const startup = startupPayloads(new PayloadFactory(SEED));
-  const steady = steadyPayloads(new PayloadFactory(SEED + 1));
+  const steady = steadyPayloads(new PayloadFactory(SEED + 1), new PayloadFactory(SEED + 2));
   return [
     await buildWorkload(
       'startup',
@@ -171,7 +184,7 @@ export async function buildCorpus(ours, peers) {
     ),
     await buildWorkload(
       'steady',
-      `${SMALL_DISPATCHES} small MESSAGE_CREATE / PRESENCE_UPDATE / TYPING_START dispatches and ${SMALL_DISPATCHES / ACK_EVERY} ACKs`,
+      `HELLO, a small READY, ${SMALL_DISPATCHES} small MESSAGE_CREATE / PRESENCE_UPDATE / TYPING_START dispatches and ${SMALL_DISPATCHES / ACK_EVERY} ACKs`,
       steady,
       ours,
       peers,

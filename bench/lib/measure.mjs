@@ -25,18 +25,33 @@ export function quantile(sorted, q) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
 }
 
-async function pass(contender, expected) {
+// A contender may have `setup()`, run before each pass and outside the timing (a connection's
+// handshake, building a client); its result is passed to `run` as the second argument.
+async function pass(contender, expected, state) {
   let n = 0;
   const count = () => {
     n++;
   };
-  const result = contender.run(count);
+  const result = contender.run(count, state);
   if (result !== undefined && typeof result.then === 'function') await result;
   if (n !== expected) throw new Error(`${contender.label}: ${n} messages out, expected ${expected}`);
 }
 
-/** One sample: `reps` passes; returns CPU and wall milliseconds per pass. */
+/** One sample: `reps` passes; returns CPU and wall milliseconds per pass (setups not counted). */
 async function timePasses(contender, expected, reps) {
+  if (contender.setup) {
+    let wall = 0n;
+    let cpu = 0;
+    for (let i = 0; i < reps; i++) {
+      const state = await contender.setup();
+      const wall0 = wallNow();
+      const cpu0 = cpuNow();
+      await pass(contender, expected, state);
+      cpu += cpuNow() - cpu0;
+      wall += wallNow() - wall0;
+    }
+    return { cpu: cpu / 1e3 / reps, wall: Number(wall) / 1e6 / reps };
+  }
   const wall = wallNow();
   const cpu = cpuNow();
   for (let i = 0; i < reps; i++) await pass(contender, expected);
@@ -55,16 +70,18 @@ export async function measure(contenders, expected, { warmup, samples, minSample
   const live = contenders.filter((c) => c.run);
   gc();
   const reps = new Map();
+  // A contender may expect its own number of outputs (a client delivers dispatches, not every payload).
+  const want = (c) => c.count ?? expected;
   for (const c of live) {
-    for (let i = 0; i < warmup; i++) await pass(c, expected);
-    const once = (await timePasses(c, expected, 1)).wall;
+    for (let i = 0; i < warmup; i++) await timePasses(c, want(c), 1);
+    const once = (await timePasses(c, want(c), 1)).wall;
     reps.set(c, Math.max(1, Math.min(1000, Math.ceil(minSampleMs / Math.max(once, 1e-3)))));
   }
   const times = new Map(live.map((c) => [c, []]));
   for (let round = 0; round < samples; round++) {
     for (let i = 0; i < live.length; i++) {
       const c = live[(i + round) % live.length];
-      times.get(c).push(await timePasses(c, expected, reps.get(c)));
+      times.get(c).push(await timePasses(c, want(c), reps.get(c)));
     }
   }
   return contenders.map((c) => {
@@ -85,10 +102,12 @@ export async function measure(contenders, expected, { warmup, samples, minSample
 export async function verify(contender, expected, check) {
   let index = 0;
   let wrong = -1;
+  expected = contender.count ?? expected;
+  const state = contender.setup ? await contender.setup() : undefined;
   const result = contender.run((message) => {
     if (wrong < 0 && !check(message, index)) wrong = index;
     index++;
-  });
+  }, state);
   if (result !== undefined && typeof result.then === 'function') await result;
   if (wrong >= 0) throw new Error(`${contender.label}: message ${wrong} is wrong`);
   if (index !== expected) throw new Error(`${contender.label}: ${index} messages out, expected ${expected}`);

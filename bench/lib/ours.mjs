@@ -18,6 +18,8 @@ const ENTRIES = {
   websocket: 'codec/websocket/index.ts',
   compression: 'codec/compression/index.ts',
   encoding: 'codec/encoding/index.ts',
+  // The real client path: GatewayEngine (codecs + the XState machine), as adapters drive it.
+  engine: 'adapters/sans-io/index.ts',
 };
 
 /**
