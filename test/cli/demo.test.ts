@@ -3,7 +3,7 @@
  * finish by itself well under a minute, exit 0, and say that no dispatch was lost.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const root = new URL('../../', import.meta.url);
 /** Built here rather than in dist/, which the package test rebuilds at the same time. */
@@ -36,8 +36,12 @@ describe('npm start (the demo)', () => {
     try {
       const child = spawn('node', [CLI, 'connect', '--url', gateway.url, '--json'], { cwd: root, env: { ...process.env, DISCORD_TOKEN: gateway.token } });
       let stdout = '';
+      let stderr = '';
       child.stdout.on('data', (chunk) => (stdout += chunk));
-      await gateway.waitUntil(() => gateway.sessions.size > 0 && stdout.includes('READY'), { timeoutMs: 10_000 });
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      // The child's stdout is not a gateway event, so poll for it.
+      await vi.waitFor(() => expect(stdout).toContain('"t":"READY"'), { timeout: 15_000, interval: 20 });
+      expect(stderr).toContain('connected.ready');
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code).toBe(0);
