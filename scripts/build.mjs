@@ -10,6 +10,7 @@ import { rmSync } from 'node:fs';
 const nodeEntries = {
   index: 'index.ts',
   node: 'node.ts',
+  web: 'web.ts',
   testing: 'testing.ts',
   recording: 'adapters/recording/index.ts',
   'recording-node': 'adapters/recording/node.ts',
@@ -21,6 +22,7 @@ const cliEntry = { cli: 'adapters/node/cli/bin.ts' };
 const browserEntries = {
   index: 'index.ts',
   recording: 'adapters/recording/index.ts',
+  web: 'web.ts',
 };
 
 // `--outdir DIR` builds somewhere else (tests use it so they never race over dist/).
