@@ -88,8 +88,10 @@ function restingLeaves(node: StateNodeLike, out: string[] = []): string[] {
 
 /** A key for every transition the machine declares: node, event, branch index. */
 function declaredTransitions(node: StateNodeLike, out = new Set<string>()): Set<string> {
-  for (const [event, definitions] of node.transitions) definitions.forEach((_, i) => out.add(`${node.id} ${event} #${i}`));
-  node.always?.forEach((_, i) => out.add(`${node.id} always #${i}`));
+  for (const [event, definitions] of node.transitions) {
+    for (const i of definitions.keys()) out.add(`${node.id} ${event} #${i}`);
+  }
+  for (const i of node.always?.keys() ?? []) out.add(`${node.id} always #${i}`);
   for (const child of Object.values(node.states) as StateNodeLike[]) declaredTransitions(child, out);
   return out;
 }
