@@ -122,7 +122,7 @@ describe.each(subjects)('$name fuzzed (seeded)', (subject) => {
         const donors = sessions.flatMap((s) => s.segments);
         const stream = applyMutations(join(...session.segments), mutations, donors);
         context.reset();
-        timed(() => pushAll(context, chunk(stream, chunking), 3 * subject.bound + 2 * stream.length));
+        timed(() => pushAll(context, chunk(stream, chunking, 256), 3 * subject.bound + 2 * stream.length));
         expectRecovers(context, session);
       }),
       fuzzParams(subject.name === 'zlib-stream' ? 0x21b : 0x25d, 150, 0.1),
