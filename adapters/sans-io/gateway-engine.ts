@@ -11,6 +11,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { CompressionError } from '../../codec/compression/errors.js';
 import { payloadEncoding, type PayloadEncoding } from '../../codec/encoding/encodings.js';
+import { PayloadDecodeError } from '../../codec/encoding/errors.js';
 import type { GatewayPayload } from '../../codec/encoding/payload.js';
 import { DiscordGatewayError } from '../../codec/errors.js';
 import { WebSocketClient } from '../../codec/websocket/client.js';
@@ -141,6 +142,11 @@ export class GatewayEngine {
   #sequence: number | null = null;
   /** A sequence the fast path reached that the machine has not heard yet. */
   #pendingSequence: number | null = null;
+  /**
+   * Uncompressed JSON: every text message is decoded by a fatal TextDecoder (native, and far
+   * faster than the frame decoder's check in JavaScript), so the socket leaves UTF-8 to it.
+   */
+  readonly #deferText: boolean;
 
   constructor(options: GatewayEngineOptions) {
     this.#options = options;
@@ -151,6 +157,7 @@ export class GatewayEngine {
     this.url = buildGatewayUrl(options.url, options.encoding ?? 'json', this.compress);
     this.encoding = payloadEncoding(options.encoding ?? 'json');
     this.#decompressor = createDecompressor(this.compress, options.limits?.maxInflatedSize);
+    this.#deferText = this.encoding.name === 'json' && this.compress === null;
     this.seed = options.seed ?? new Uint32Array(this.#random(new Uint8Array(4)).buffer)[0]!;
     if (options.identify && !options.token) {
       throw new InvalidOptionError('A connection that identifies by itself needs `token`.');
@@ -233,14 +240,14 @@ export class GatewayEngine {
       this.#feed({ type: 'socket.closed', code: null, reason: `upgrade failed: ${asGatewayError(error).code}`, now: this.#at });
       return;
     }
-    for (const event of socket.events()) {
-      if (this.#socket !== socket) return;
+    // One frame at a time: a message that fails the connection is the last frame read or answered.
+    for (let event = socket.nextEvent(); event !== null; event = socket.nextEvent()) {
       switch (event.type) {
         case 'open':
           this.#feed({ type: 'socket.opened', now: this.#at });
           break;
         case 'message':
-          this.#onMessage(event.data);
+          this.#onMessage(event.data, event.binary ? null : socket);
           break;
         case 'close':
           this.#onClose(socket, event.code, event.reason, event.clean, event.error);
@@ -248,6 +255,7 @@ export class GatewayEngine {
         default:
           break;
       }
+      if (this.#socket !== socket) return;
     }
     if (this.#socket === socket) for (const frame of socket.takeOutgoing()) this.#write(frame);
     if (wasConnecting && bytes === null && this.#socket === socket) this.#transportClosed('end of stream during the upgrade');
@@ -384,13 +392,19 @@ export class GatewayEngine {
     }
   }
 
-  #onMessage(data: Uint8Array): void {
+  /** One whole message; `textFrom` is the socket a text message came from (null: binary, or platform framing). */
+  #onMessage(data: Uint8Array, textFrom: WebSocketClient | null = null): void {
     let payload: GatewayPayload;
     try {
       const message = this.#decompressor ? this.#decompressor.push(data) : data;
       if (message === null) return;
       payload = this.encoding.decode(message);
     } catch (error) {
+      // Text the socket left unchecked (deferTextValidation) fails as the socket would have failed it.
+      if (textFrom && this.#deferText && error instanceof PayloadDecodeError && error.code === 'PAYLOAD_INVALID_UTF8') {
+        textFrom.failInvalidText();
+        return;
+      }
       this.#failConnection(asGatewayError(error));
       return;
     }
@@ -529,6 +543,8 @@ export class GatewayEngine {
       random: this.#random,
       headers: this.#options.headers,
       maxMessageSize: this.#options.limits?.maxMessageSize,
+      pullEvents: true,
+      deferTextValidation: this.#deferText,
     });
     this.#effects.push({ type: 'transport.open', url, destination: destinationOf(url) });
   }

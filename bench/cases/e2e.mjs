@@ -1,5 +1,5 @@
 // End to end, 16 KiB socket reads -> what an application receives, for every workload, JSON and
-// ETF, zlib-stream and zstd-stream:
+// ETF, zlib-stream and zstd-stream (and JSON without transport compression):
 // - ours: the real client path, GatewayEngine.receive() + takeEffects() dispatch effects (frames,
 //   inflate, decode, the machine's sequence rule and the ready state's fast path), after a real
 //   upgrade (done before the timed part, as is building the engine). HELLO, IDENTIFY and READY
@@ -234,6 +234,46 @@ export function e2eCase(ours_, peers, corpus) {
         check,
         contenders: zlibContenders,
       });
+      // No transport compression (JSON only: text frames, checked as UTF-8 by everyone)
+      if (isJson) {
+        const text = w.wire.textJson;
+        const missingDjs = !discordjsWs.available ? discordjsWs : !ws.available ? ws : null;
+        groups.push({
+          workload: `${w.name}: JSON, uncompressed text frames, ${(w.bytes.json / 1e6).toFixed(2)} MB`,
+          kind: 'json+none',
+          count: w.count,
+          bytes: w.bytes.json,
+          check,
+          contenders: [
+            engineRow('ours: GatewayEngine (full decode)', GatewayEngine, { encoding: name }, text.reads, w.dispatches),
+            {
+              ...engineRow(`ours: GatewayEngine, wantedDispatches ${JSON.stringify(LAZY_WANTED)}`, GatewayEngine, { encoding: name, wantedDispatches: LAZY_WANTED }, text.reads, lazy),
+              role: 'lazy',
+            },
+            ws.available
+              ? {
+                  label: 'ws Receiver (UTF-8 checked) + JSON.parse',
+                  role: 'reference',
+                  ...wsPipeline(ws.module.Receiver, () => (data) => data, (data) => JSON.parse(data.toString('utf8')), text.buffers),
+                }
+              : unavailable('ws Receiver + JSON.parse', 'reference', ws),
+            missingDjs
+              ? unavailable('@discordjs/ws unpackMessage', 'peer', missingDjs)
+              : {
+                  label: '@discordjs/ws unpackMessage (text: JSON.parse)',
+                  role: 'peer',
+                  setup: () => new discordjsWs.module.WebSocketShard({ options: { compression: null } }, 0),
+                  run: async (onMessage, shard) => {
+                    const pending = [];
+                    const rx = receiver(ws.module.Receiver, (data, isBinary) => pending.push(shard.unpackMessage(data, isBinary)));
+                    for (const buffer of text.buffers) rx.write(buffer);
+                    for (const payload of await Promise.all(pending)) if (payload !== null) onMessage(payload);
+                  },
+                },
+            decodeFloor('floor: JSON.parse of the text (decode only)', JSON.parse, jsonTexts),
+          ],
+        });
+      }
       // zstd-stream
       const zs = isJson ? w.wire.zstdJson : w.wire.zstdEtf;
       if (!zs) continue;

@@ -1,13 +1,16 @@
 // Frame decoding: our FrameDecoder against ws's Receiver (client side, as a ws WebSocket sets it
 // up) on the same 16 KiB socket reads, counting whole messages. Binary frames of a zlib-stream
-// connection, and text frames of an uncompressed JSON one (where both validate UTF-8).
+// connection, and text frames of an uncompressed JSON one. On text, ws checks UTF-8 with Node's
+// native buffer.isUtf8; our engine leaves that check to the JSON decoder's fatal TextDecoder
+// (native too: `deferTextValidation`) and assembles frames that span reads in a reused buffer
+// (`reuseBuffers`): that is the `ours` row; the decoder's defaults are shown beside it.
 import { bytesEqual, unavailable } from './shared.mjs';
 
 const WS_MAX_PAYLOAD = 100 * 1024 * 1024; // ws's WebSocket default
 
-function ours(FrameDecoder, reads) {
+function ours(FrameDecoder, reads, options) {
   return (onMessage) => {
-    const decoder = new FrameDecoder();
+    const decoder = new FrameDecoder(options);
     for (const read of reads) {
       decoder.push(read);
       for (let event = decoder.next(); event !== null; event = decoder.next()) {
@@ -47,7 +50,18 @@ export function framesCase(ours_, peers, corpus) {
         bytes: stream.bytes.length,
         check: (message, i) => bytesEqual(message, messages[i]),
         contenders: [
-          { label: 'ours: FrameDecoder', role: 'ours', run: ours(FrameDecoder, stream.reads) },
+          kind === 'textJson'
+            ? {
+                label: 'ours: FrameDecoder as the engine runs it (reused assembly buffer; UTF-8 left to the JSON decoder)',
+                role: 'ours',
+                run: ours(FrameDecoder, stream.reads, { reuseBuffers: true, deferTextValidation: true }),
+              }
+            : { label: 'ours: FrameDecoder as the engine runs it (reused assembly buffer)', role: 'ours', run: ours(FrameDecoder, stream.reads, { reuseBuffers: true }) },
+          {
+            label: `ours: FrameDecoder with default options (a new buffer per spanning frame${kind === 'textJson' ? '; UTF-8 checked in JavaScript' : ''})`,
+            role: 'info',
+            run: ours(FrameDecoder, stream.reads),
+          },
           ws.available
             ? { label: 'ws Receiver (isServer: false)', role: 'reference', run: wsReceiver(ws.module.Receiver, stream.buffers) }
             : unavailable('ws Receiver (isServer: false)', 'reference', ws),

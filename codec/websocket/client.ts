@@ -4,7 +4,7 @@
  * protocol errors); never touches a socket, a timer or a global source of randomness.
  */
 import { closePayload, encodeFrame } from './frame-encoder.js';
-import { FrameDecoder } from './frame-decoder.js';
+import { FrameDecoder, invalidTextError } from './frame-decoder.js';
 import { LocalProtocolError, WebSocketProtocolError } from './errors.js';
 import { createHandshakeRequest, offeredProtocols } from './handshake-request.js';
 import { HandshakeResponseParser } from './handshake-response.js';
@@ -42,6 +42,22 @@ export interface WebSocketClientOptions {
   maxMessageSize?: number;
   /** The longest handshake response head accepted, in bytes (default 16 KiB). */
   maxHeaderBytes?: number;
+  /**
+   * Read on demand: `receive()` only buffers, and each {@link WebSocketClient.nextEvent} call
+   * reads one frame (answering a ping or echoing a close as it reads it). A caller that fails the
+   * connection because of a message then never reads, or answers, any frame after it. The
+   * `data` of a message is valid only until the next `nextEvent()` (frames spanning reads are
+   * assembled in a reused buffer). Default false: `receive()` reads every frame at once and
+   * `events()` hands them over.
+   */
+  pullEvents?: boolean;
+  /**
+   * With `pullEvents`: leave the UTF-8 check of unfragmented text messages to the caller (see
+   * FrameDecoder's `deferTextValidation`), who checks each one before the next `nextEvent()` and
+   * calls {@link WebSocketClient.failInvalidText} if it is not UTF-8: the connection then fails
+   * exactly as if the client had found it (1007, the same close frame and `close` event).
+   */
+  deferTextValidation?: boolean;
 }
 
 const textEncoder = new TextEncoder();
@@ -62,10 +78,21 @@ export class WebSocketClient {
   private pendingEvents: WebSocketClientEvent[] = [];
   private outgoing: Uint8Array[] = [];
   private readonly mask = new Uint8Array(4);
+  private readonly pull: boolean;
+  /** Pull mode: the stream ended; the 1006 close follows the frames still buffered. */
+  private ended = false;
 
   constructor(options: WebSocketClientOptions) {
     this.options = options;
-    this.decoder = new FrameDecoder({ maxMessageSize: options.maxMessageSize });
+    this.pull = options.pullEvents === true;
+    if (options.deferTextValidation && !this.pull) {
+      throw new LocalProtocolError('WS_INVALID_ARGUMENT', 'deferTextValidation needs pullEvents: the caller checks each text message before reading on.');
+    }
+    this.decoder = new FrameDecoder({
+      maxMessageSize: options.maxMessageSize,
+      deferTextValidation: options.deferTextValidation,
+      reuseBuffers: this.pull,
+    });
   }
 
   /** The connection's state. */
@@ -92,7 +119,8 @@ export class WebSocketClient {
 
   /**
    * Feeds bytes read from the socket; `null` means the stream ended. Events and replies are
-   * queued at once. Bytes after the connection closed are ignored.
+   * queued at once (with `pullEvents`, as `nextEvent()` reads them). Bytes after the connection
+   * closed are ignored.
    */
   receive(bytes: Uint8Array | null): void {
     switch (this.currentState) {
@@ -120,24 +148,45 @@ export class WebSocketClient {
       }
       default:
         if (bytes === null) {
+          if (this.pull) {
+            this.ended = true;
+            return;
+          }
           this.currentState = 'closed';
-          this.pendingEvents.push({
-            type: 'close',
-            code: 1006,
-            reason: 'The stream ended without a close frame.',
-            clean: false,
-          });
+          this.pendingEvents.push(abnormalClosure());
           return;
         }
         this.readFrames(bytes);
     }
   }
 
-  /** Takes the queued events, oldest first. */
+  /** Takes the queued events, oldest first. With `pullEvents` use {@link nextEvent} instead. */
   events(): WebSocketClientEvent[] {
+    if (this.pull) throw new LocalProtocolError('WS_INVALID_STATE', 'events() reads nothing with pullEvents: call nextEvent().');
     const events = this.pendingEvents;
     this.pendingEvents = [];
     return events;
+  }
+
+  /**
+   * The next event, or null when everything received so far has been read. With `pullEvents`
+   * this is where frames are read, one per call; otherwise it takes the queued events one by one.
+   */
+  nextEvent(): WebSocketClientEvent | null {
+    if (this.pendingEvents.length > 0) return this.pendingEvents.shift()!;
+    return this.pull ? this.readNext() : null;
+  }
+
+  /**
+   * With `deferTextValidation`: the text message just read is not UTF-8. Fails the connection
+   * exactly as if the client had found it: queues the close frame (1007) and the `close` event
+   * carrying the `WS_INVALID_UTF8` error, and reads nothing more.
+   */
+  failInvalidText(): void {
+    if (this.currentState !== 'open' && this.currentState !== 'closing') return;
+    const error = invalidTextError();
+    this.decoder.fail(error);
+    this.pendingEvents.push(this.failConnection(error));
   }
 
   /** Takes the frames the connection queued by itself (pongs, close replies), in order. */
@@ -180,38 +229,54 @@ export class WebSocketClient {
   }
 
   private readFrames(bytes: Uint8Array): void {
-    const decoder = this.decoder;
-    decoder.push(bytes);
+    this.decoder.push(bytes);
+    if (this.pull) return;
+    for (let event = this.readOne(); event !== null; event = this.readOne()) this.pendingEvents.push(event);
+  }
+
+  // Pull mode: the next frame's event, then the 1006 close once the stream ended and all is read.
+  private readNext(): WebSocketClientEvent | null {
+    const event = this.readOne();
+    if (event !== null || !this.ended || this.currentState === 'closed') return event;
+    this.currentState = 'closed';
+    return abnormalClosure();
+  }
+
+  // Reads one frame and performs the RFC 6455 duties it brings; null when more bytes are needed.
+  private readOne(): WebSocketClientEvent | null {
+    if (this.currentState !== 'open' && this.currentState !== 'closing') return null;
+    let event: ReturnType<FrameDecoder['next']>;
     try {
-      for (let event = decoder.next(); event !== null; event = decoder.next()) {
-        switch (event.type) {
-          case 'message':
-          case 'pong':
-            this.pendingEvents.push(event);
-            break;
-          case 'ping':
-            // RFC 6455 5.5.2: answer every ping until the server's close arrives.
-            this.outgoing.push(this.frame(Opcode.Pong, event.data));
-            this.pendingEvents.push(event);
-            break;
-          case 'close':
-            if (this.currentState === 'open') {
-              this.outgoing.push(this.frame(Opcode.Close, closePayload(event.code ?? undefined, '')));
-            }
-            this.currentState = 'closed';
-            this.pendingEvents.push({ type: 'close', code: event.code, reason: event.reason, clean: true });
-            return;
-        }
-      }
+      event = this.decoder.next();
     } catch (error) {
       if (!(error instanceof WebSocketProtocolError)) throw error;
-      // Fail the connection: tell the server why, unless our close frame already went out.
-      if (this.currentState === 'open') {
-        this.outgoing.push(this.frame(Opcode.Close, closePayload(error.closeCode, error.message)));
-      }
-      this.currentState = 'closed';
-      this.pendingEvents.push({ type: 'close', code: error.closeCode, reason: error.message, clean: false, error });
+      return this.failConnection(error);
     }
+    if (event === null) return null;
+    switch (event.type) {
+      case 'message':
+      case 'pong':
+        return event;
+      case 'ping':
+        // RFC 6455 5.5.2: answer every ping until the server's close arrives.
+        this.outgoing.push(this.frame(Opcode.Pong, event.data));
+        return event;
+      case 'close':
+        if (this.currentState === 'open') {
+          this.outgoing.push(this.frame(Opcode.Close, closePayload(event.code ?? undefined, '')));
+        }
+        this.currentState = 'closed';
+        return { type: 'close', code: event.code, reason: event.reason, clean: true };
+    }
+  }
+
+  // Fails the connection: tells the server why, unless our close frame already went out.
+  private failConnection(error: WebSocketProtocolError): WebSocketClientEvent {
+    if (this.currentState === 'open') {
+      this.outgoing.push(this.frame(Opcode.Close, closePayload(error.closeCode, error.message)));
+    }
+    this.currentState = 'closed';
+    return { type: 'close', code: error.closeCode, reason: error.message, clean: false, error };
   }
 
   private frame(opcode: Opcode, payload: Uint8Array): Uint8Array {
@@ -226,4 +291,8 @@ export class WebSocketClient {
       );
     }
   }
+}
+
+function abnormalClosure(): WebSocketClientEvent {
+  return { type: 'close', code: 1006, reason: 'The stream ended without a close frame.', clean: false };
 }

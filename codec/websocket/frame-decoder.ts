@@ -18,7 +18,26 @@ export const DEFAULT_MAX_MESSAGE_SIZE = 32 * 1024 * 1024;
 export interface FrameDecoderOptions {
   /** The largest message accepted, in bytes; a bigger one fails with close code 1009. */
   maxMessageSize?: number;
+  /**
+   * Leave the UTF-8 check of a text message that arrives in one frame to the caller, whose
+   * payload decoder checks it anyway (a fatal `TextDecoder` runs natively, far faster than a
+   * check in JavaScript). The caller must then fail the connection with 1007 (see
+   * {@link invalidTextError}) when the text is not UTF-8. Fragmented text is still checked
+   * here, fragment by fragment, so it fails before the message ends; so are close reasons.
+   */
+  deferTextValidation?: boolean;
+  /**
+   * Assemble a frame that spans several pushes in a buffer the decoder reuses, instead of a new
+   * one per frame: `data` of such a message is then valid only until the next `next()` call.
+   * For a caller that decodes each message at once (the gateway engine); it saves an
+   * allocation, and the page faults of fresh memory, per such message. The buffer is kept
+   * between reads only while it is at most {@link REUSED_BUFFER_KEEP} bytes.
+   */
+  reuseBuffers?: boolean;
 }
+
+/** Largest reused assembly buffer kept once the input is drained (see `reuseBuffers`). */
+export const REUSED_BUFFER_KEEP = 64 * 1024;
 
 /**
  * What the decoder reads. `data` of a text message is validated UTF-8, still as bytes. `code` of
@@ -50,6 +69,10 @@ const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
  */
 export class FrameDecoder {
   private readonly maxMessageSize: number;
+  private readonly deferText: boolean;
+  private readonly reuse: boolean;
+  // With `reuseBuffers`: where frames spanning pushes are assembled.
+  private spare: Uint8Array = EMPTY;
   private input: Uint8Array = EMPTY;
   private pos = 0;
   // A header split across pushes is gathered here.
@@ -76,6 +99,8 @@ export class FrameDecoder {
       throw new LocalProtocolError('WS_INVALID_ARGUMENT', `maxMessageSize must be a whole number of bytes, got ${max}.`);
     }
     this.maxMessageSize = max;
+    this.deferText = options.deferTextValidation === true;
+    this.reuse = options.reuseBuffers === true;
   }
 
   /**
@@ -114,6 +139,8 @@ export class FrameDecoder {
       }
       this.input = EMPTY;
       this.pos = 0;
+      // A big assembly buffer (a startup burst of large messages) is not kept once idle.
+      if (this.spare.length > REUSED_BUFFER_KEEP && !this.inFrame) this.spare = EMPTY;
       return null;
     } catch (error) {
       if (error instanceof WebSocketProtocolError) this.fail(error);
@@ -239,7 +266,7 @@ export class FrameDecoder {
         this.pos = pos + length;
         return input.subarray(pos, pos + length);
       }
-      this.frameBuffer = new Uint8Array(length);
+      this.frameBuffer = this.reuse ? this.spareOf(length) : new Uint8Array(length);
     }
     this.frameBuffer.set(input.subarray(pos, pos + take), this.filled);
     this.filled += take;
@@ -248,6 +275,14 @@ export class FrameDecoder {
     const payload = this.frameBuffer;
     this.frameBuffer = null;
     return payload;
+  }
+
+  // The reused assembly buffer, grown (geometrically, within the message bound) to `length`.
+  private spareOf(length: number): Uint8Array {
+    if (this.spare.length < length) {
+      this.spare = new Uint8Array(Math.max(length, Math.min(this.spare.length * 2, this.maxMessageSize)));
+    }
+    return this.spare.subarray(0, length);
   }
 
   // Turns a complete frame into an event, or null for a fragment that does not end its message.
@@ -259,7 +294,9 @@ export class FrameDecoder {
       return this.readClose(payload);
     }
     if (this.messageOpcode === 0) {
-      if (opcode === Opcode.Text && validateUtf8(payload, UTF8_ACCEPT) !== UTF8_ACCEPT) invalidUtf8('a text message');
+      if (opcode === Opcode.Text && !this.deferText && validateUtf8(payload, UTF8_ACCEPT) !== UTF8_ACCEPT) {
+        throw invalidTextError();
+      }
       return { type: 'message', binary: opcode === Opcode.Binary, data: payload };
     }
     const binary = this.messageOpcode === Opcode.Binary;
@@ -267,7 +304,7 @@ export class FrameDecoder {
       // Checked per fragment, carrying the state, so bad text fails before the message ends.
       this.utf8State = validateUtf8(payload, this.utf8State);
       if (this.utf8State === UTF8_REJECT || (this.fin && this.utf8State !== UTF8_ACCEPT)) {
-        invalidUtf8('a text message');
+        throw invalidTextError();
       }
     }
     this.messageLength += this.length;
@@ -302,7 +339,11 @@ export class FrameDecoder {
     return event;
   }
 
-  private fail(error: WebSocketProtocolError): void {
+  /**
+   * Stops the decoder because its caller found the data it passed on invalid (a deferred text
+   * check failed): from now on `next()` throws `error` and pushed bytes are ignored.
+   */
+  fail(error: WebSocketProtocolError): void {
     this.error = error;
     this.finished = true;
     this.release();
@@ -313,6 +354,7 @@ export class FrameDecoder {
     this.pos = 0;
     this.message = EMPTY;
     this.frameBuffer = null;
+    this.spare = EMPTY;
   }
 }
 
@@ -322,4 +364,9 @@ function protocolError(code: WebSocketProtocolErrorCode, message: string): never
 
 function invalidUtf8(where: string): never {
   throw new WebSocketProtocolError('WS_INVALID_UTF8', 1007, `The server sent invalid UTF-8 in ${where}.`);
+}
+
+/** The error (close code 1007) for a text message that is not UTF-8, whoever found it. */
+export function invalidTextError(): WebSocketProtocolError {
+  return new WebSocketProtocolError('WS_INVALID_UTF8', 1007, 'The server sent invalid UTF-8 in a text message.');
 }
