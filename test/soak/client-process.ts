@@ -61,7 +61,7 @@ function backoffLogger(): Logger {
     error: noop,
     info: (message, fields) => {
       const match = /^reconnecting in (\d+) ms$/.exec(message);
-      if (match) record(['b', epochNow(), Number(match[1]), fields?.resume === true]);
+      if (match) record(['b', epochNow(), Number(match[1]), fields?.resume === true, Number(fields?.attempt)]);
     },
   };
 }

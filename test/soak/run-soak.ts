@@ -69,6 +69,8 @@ export interface SoakResult {
   readonly identifies: number;
   readonly resumeAttempts: number;
   readonly resumed: number;
+  /** Connections that sent RESUME without having connected to READY's `resume_gateway_url`. */
+  readonly resumesOffResumeUrl: number;
   readonly faults: readonly InjectedFault[];
   readonly faultCounts: Readonly<Record<string, number>>;
   readonly skipped: Readonly<Record<string, number>>;
@@ -210,6 +212,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       identifies: gateway.received.filter((r) => r.op === 2).length,
       resumeAttempts: gateway.received.filter((r) => r.op === 6).length,
       resumed,
+      resumesOffResumeUrl: gateway.allConnections.filter((c) => c.received.some((r) => r.op === 6) && !c.usedResumeUrl).length,
       faults: injector.injected,
       faultCounts,
       skipped: Object.fromEntries(injector.skipped),

@@ -3,7 +3,6 @@
  * the vitest file and `npm run soak` judge a run the same way. Also the memory figures (start
  * after warm-up, end, growth, slope) the rules and the report use.
  */
-import { invalidSessionDelay } from '../../machines/backoff.js';
 import { FAULT_KINDS, SESSION_ENDING_FAULTS } from './fault-plan.js';
 import type { MemorySample } from './soak-protocol.js';
 import type { SoakResult } from './run-soak.js';
@@ -25,9 +24,9 @@ export interface SoakBounds {
 /** Errors the client may report under these faults: each is a connection it lost or could not finish. */
 export const EXPECTED_ERRORS: ReadonlySet<string> = new Set(['TRANSPORT_LOST', 'WS_HANDSHAKE_INCOMPLETE']);
 
-/** The shortest and longest wait Discord allows after op 9 d=false. */
-const INVALID_SESSION_MIN_MS = invalidSessionDelay(0);
-const INVALID_SESSION_MAX_MS = invalidSessionDelay(0.999_999_9);
+/** The shortest and longest wait Discord asks for after op 9 d=false ("a random 1-5 seconds"). */
+const INVALID_SESSION_MIN_MS = 1000;
+const INVALID_SESSION_MAX_MS = 5000;
 
 /** Memory from the end of warm-up to the end of the run. */
 export interface MemoryFigures {
@@ -128,6 +127,7 @@ export function soakProblems(result: SoakResult, bounds: SoakBounds): string[] {
   const mustIdentify = 1 + result.sessionEndingFaults;
   if (result.identifies !== mustIdentify) fail(`${result.identifies} IDENTIFYs, expected ${mustIdentify} (1 + ${result.sessionEndingFaults} session-ending faults)`);
   if (result.sessions !== result.identifies) fail(`${result.identifies} IDENTIFYs started ${result.sessions} sessions`);
+  if (result.resumesOffResumeUrl > 0) fail(`${result.resumesOffResumeUrl} RESUMEs were sent on the plain gateway URL, not resume_gateway_url`);
   if (result.unrecovered > 0) fail(`${result.unrecovered} session-ending faults not followed by a new session within 30 s`);
 
   // Backoff within the policy; 1-5 s after op 9 d=false.
@@ -149,8 +149,11 @@ export function soakProblems(result: SoakResult, bounds: SoakBounds): string[] {
       fail(`a backoff at ${backoff.at.toFixed(0)} logged no delay`);
       continue;
     }
-    if (!invalidSessionBackoffs.has(index) && backoff.delayMs > options.backoff.capMs) {
-      fail(`backoff of ${backoff.delayMs} ms is over the ${options.backoff.capMs} ms cap`);
+    // Full jitter under an exponential ceiling: attempt n (1-based) waits at most min(cap, base * 2^(n-1)).
+    const { baseMs, capMs } = options.backoff;
+    const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, (backoff.attempt ?? 1) - 1));
+    if (!invalidSessionBackoffs.has(index) && backoff.delayMs > ceiling) {
+      fail(`backoff of ${backoff.delayMs} ms at attempt ${backoff.attempt} is over its ${ceiling} ms ceiling (cap ${capMs} ms)`);
     }
     if (backoff.observedMs !== null && backoff.observedMs > backoff.delayMs + bounds.slackMs) {
       fail(`a ${backoff.delayMs} ms backoff lasted ${backoff.observedMs.toFixed(0)} ms`);

@@ -27,12 +27,13 @@ export interface SoakClientConfig {
 /**
  * One thing the client did, as a compact tuple:
  * `d` dispatch (sequence, name, digest of `d`), `s` state change, `b` backoff chosen (its logged
- * delay, whether it will RESUME), `h` heartbeat ACK, `c` WebSocket closed (code or null), `e` error.
+ * delay, whether it will RESUME, the attempt number after it), `h` heartbeat ACK, `c` WebSocket
+ * closed (code or null), `e` error.
  */
 export type ClientEvent =
   | readonly ['d', s: number, t: string, digest: number]
   | readonly ['s', at: number, from: string, to: string]
-  | readonly ['b', at: number, delayMs: number, resume: boolean]
+  | readonly ['b', at: number, delayMs: number, resume: boolean, attempt: number]
   | readonly ['h', at: number]
   | readonly ['c', at: number, code: number | null]
   | readonly ['e', at: number, code: string];

@@ -12,6 +12,7 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 export function formatSoakReport(result: SoakResult): string {
   const o = result.options;
   const memory = memoryFigures(result);
+  const last = result.memory.at(-1)!;
   const lines: string[] = [];
   const add = (line = '') => lines.push(line);
   add(`soak: seed ${o.seed}, ${o.encoding}${o.compress ? ` + ${o.compress}` : ''}, heartbeat ${o.heartbeatIntervalMs} ms, backoff ${o.backoff.baseMs}-${o.backoff.capMs} ms`);
@@ -22,7 +23,7 @@ export function formatSoakReport(result: SoakResult): string {
       (result.undeliverable > 0 ? ` (${result.undeliverable} recorded after a fault had ended their session)` : ''),
   );
   add(`connections: ${result.connections}; reconnects (backoffs): ${result.backoffs.length}`);
-  add(`identifies: ${result.identifies} (1 + ${result.sessionEndingFaults} session-ending faults); resumes: ${result.resumed} completed of ${result.resumeAttempts} sent`);
+  add(`identifies: ${result.identifies} (1 + ${result.sessionEndingFaults} session-ending faults); resumes: ${result.resumed} completed of ${result.resumeAttempts} sent (${result.resumesOffResumeUrl} off the resume URL)`);
   const skipped = Object.entries(result.skipped);
   add(`faults: ${result.faults.length} injected${skipped.length > 0 ? `, ${skipped.reduce((n, [, c]) => n + c, 0)} draws skipped (nothing to act on)` : ''}`);
   for (const kind of FAULT_KINDS) add(`  ${kind.padEnd(20)} ${String(result.faultCounts[kind] ?? 0).padStart(5)}`);
@@ -40,7 +41,8 @@ export function formatSoakReport(result: SoakResult): string {
   add(
     `client memory after warm-up (${memory.samples} samples after forced GC): heap ${mib(memory.start.heapUsed)} -> ${mib(memory.end.heapUsed)} ` +
       `(${signed(memory.heapGrowth)}, slope ${(memory.heapSlopePer10k / 1024).toFixed(1)} KiB per 10k dispatches); ` +
-      `RSS ${mib(memory.start.rss)} -> ${mib(memory.end.rss)} (${signed(memory.rssGrowth)}); peak RSS ${mib(memory.peakRss)} sampled, ${mib(memory.maxRss)} lifetime`,
+      `RSS ${mib(memory.start.rss)} -> ${mib(memory.end.rss)} (${signed(memory.rssGrowth)}); peak RSS ${mib(memory.peakRss)} sampled, ${mib(memory.maxRss)} lifetime; ` +
+      `at the end heapTotal ${mib(last.heapTotal)}, external ${mib(last.external)} (array buffers ${mib(last.arrayBuffers)})`,
   );
   add(`client errors: ${Object.entries(result.errors).map(([code, n]) => `${code} ${n}`).join(', ') || 'none'}`);
   add(`closes seen by the client: ${Object.entries(result.closes).map(([code, n]) => `${code === 'null' ? 'no frame' : code} ${n}`).join(', ') || 'none'}`);

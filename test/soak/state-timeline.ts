@@ -20,6 +20,8 @@ export interface BackoffRecord {
   readonly delayMs: number | null;
   /** Whether the next connection was meant to RESUME. */
   readonly resume: boolean | null;
+  /** The machine's reconnect attempt counter after choosing it (1 for the first since a healthy session). */
+  readonly attempt: number | null;
   /** How long it really lasted (null while it lasts). */
   observedMs: number | null;
 }
@@ -39,7 +41,7 @@ export class StateTimeline {
   readies = 0;
   #lastAck = 0;
   #leftReadyAt: number | null = null;
-  #pendingBackoff: { delayMs: number; resume: boolean } | null = null;
+  #pendingBackoff: { delayMs: number; resume: boolean; attempt: number } | null = null;
 
   /** Takes one client event (others are ignored). */
   take(event: ClientEvent): void {
@@ -52,7 +54,7 @@ export class StateTimeline {
         this.#lastAck = event[1];
         break;
       case 'b':
-        this.#pendingBackoff = { delayMs: event[2], resume: event[3] };
+        this.#pendingBackoff = { delayMs: event[2], resume: event[3], attempt: event[4] };
         break;
     }
   }
@@ -88,7 +90,7 @@ export class StateTimeline {
     }
     if (to === 'backoff') {
       const logged = this.#pendingBackoff;
-      this.backoffs.push({ at, delayMs: logged?.delayMs ?? null, resume: logged?.resume ?? null, observedMs: null });
+      this.backoffs.push({ at, delayMs: logged?.delayMs ?? null, resume: logged?.resume ?? null, attempt: logged?.attempt ?? null, observedMs: null });
       this.#pendingBackoff = null;
     }
     this.current = to;
