@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, WebSocketProtocolError, type WebSocketFrameEvent } from '../../codec/websocket/index.js';
+import { FrameDecoder, type FrameDecoderOptions, WebSocketProtocolError, type WebSocketFrameEvent } from '../../codec/websocket/index.js';
 import { closeBody, frame, OP } from '../helpers/ws-wire.js';
 import { Receiver } from '../websocket/ws-internals.js';
 import { FUZZ_TIMEOUT, fuzzParams } from './support/config.js';
@@ -104,8 +104,9 @@ const CLOSE_CODE_OF: Record<string, number> = { WS_INVALID_UTF8: 1007, WS_MESSAG
  * Decodes `chunks` with a fresh decoder, checking the decoder's contract on the way: typed errors
  * with the right close code, the same error again after it, bounded events, nothing after a close.
  */
-function decode(chunks: readonly Uint8Array[], max = MAX): { events: Seen[]; error: string | null } {
-  const decoder = new FrameDecoder({ maxMessageSize: max });
+function decode(chunks: readonly Uint8Array[], max = MAX, options: Omit<FrameDecoderOptions, 'maxMessageSize'> = {}): { events: Seen[]; error: string | null } {
+  const decoder = new FrameDecoder({ ...options, maxMessageSize: max });
+  const fatal = new TextDecoder('utf-8', { fatal: true });
   const events: Seen[] = [];
   let closed = false;
   for (const piece of chunks) {
@@ -133,6 +134,14 @@ function decode(chunks: readonly Uint8Array[], max = MAX): { events: Seen[]; err
       if (event.type === 'message' && event.data.length > max) throw new Error(`a ${event.data.length}-byte message passed maxMessageSize ${max}`);
       if ((event.type === 'ping' || event.type === 'pong') && event.data.length > 125) throw new Error('a control payload over 125 bytes');
       if (event.type === 'close') closed = true;
+      if (options.deferTextValidation && event.type === 'message' && !event.binary) {
+        // The caller's side of deferTextValidation: check the text before reading on.
+        try {
+          fatal.decode(event.data);
+        } catch {
+          return { events, error: 'WS_INVALID_UTF8' };
+        }
+      }
       events.push(seen(event));
     }
   }
@@ -201,6 +210,17 @@ describe('FrameDecoder fuzzed (seeded)', () => {
       fuzzParams(0xdec0de, 2000),
     );
     await memory.check();
+  });
+
+  it('reads the same with reuseBuffers and deferTextValidation (the caller checking text) as without', { timeout: FUZZ_TIMEOUT }, () => {
+    fc.assert(
+      fc.property(fc.array(itemsArb, { minLength: 1, maxLength: 3 }), mutationsArb(0, 4), chunkingArb(), fc.boolean(), fc.boolean(), (streams, mutations, chunking, reuseBuffers, deferTextValidation) => {
+        const valid = streams.map((items) => encode(items).bytes);
+        const input = applyMutations(valid[0]!, mutations, valid);
+        expect(decode(pieces(input, chunking), MAX, { reuseBuffers, deferTextValidation })).toEqual(decode([input]));
+      }),
+      fuzzParams(0x0b75, 1500),
+    );
   });
 
   it('answers random bytes with events or a typed error, the same for every chunking', { timeout: FUZZ_TIMEOUT }, () => {

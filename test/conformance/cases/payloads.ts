@@ -70,7 +70,6 @@ export const payloads = table('gateway payloads', [
   {
     id: '10.9',
     description: "a message that is no payload and the server's close frame in one TCP write -> one close frame back (1007)",
-    bug: 'engine-close-lost-after-payload-failure',
     server: [glue(text('hello, not json'), CLOSE_1000)],
     expect: payloadFailure(1007, PayloadDecodeError, 'PAYLOAD_INVALID_JSON'),
   },
