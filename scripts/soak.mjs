@@ -1,7 +1,8 @@
 // `npm run soak`: bundles the soak runner (test/soak/cli.ts) with esbuild and runs it. The runner
 // forks the client into its own process with --expose-gc, so the memory figures are the client's.
 // Environment: SOAK_DISPATCHES, SOAK_RATE, SOAK_SEED, SOAK_ENCODING (json|etf),
-// SOAK_COMPRESS (zlib-stream|zstd-stream|none), SOAK_HEARTBEAT_MS, SOAK_PRESET=short.
+// SOAK_COMPRESS (zlib-stream|zstd-stream|none), SOAK_HEARTBEAT_MS, SOAK_GAP_MS=min,max (between faults),
+// SOAK_PRESET=short.
 // Exit code: 0 pass, 1 a rule was broken (listed on stdout), 2 the run itself failed.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';

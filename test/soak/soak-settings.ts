@@ -57,7 +57,8 @@ type Env = Record<string, string | undefined>;
 
 /**
  * A preset with `SOAK_DISPATCHES`, `SOAK_RATE`, `SOAK_SEED`, `SOAK_ENCODING` (json|etf),
- * `SOAK_COMPRESS` (zlib-stream|zstd-stream|none) and `SOAK_HEARTBEAT_MS` applied.
+ * `SOAK_COMPRESS` (zlib-stream|zstd-stream|none), `SOAK_HEARTBEAT_MS` and `SOAK_GAP_MS` (`min,max`
+ * pause between faults) applied.
  */
 export function withEnv(preset: SoakPreset, env: Env): SoakPreset {
   const number = (name: string, fallback: number) => {
@@ -71,6 +72,10 @@ export function withEnv(preset: SoakPreset, env: Env): SoakPreset {
   if (encoding !== 'json' && encoding !== 'etf') throw new Error(`SOAK_ENCODING must be json or etf, not ${encoding}`);
   const compressRaw = env.SOAK_COMPRESS ?? preset.options.compress ?? 'none';
   if (!['zlib-stream', 'zstd-stream', 'none'].includes(compressRaw)) throw new Error(`SOAK_COMPRESS must be zlib-stream, zstd-stream or none, not ${compressRaw}`);
+  const gap = env.SOAK_GAP_MS ? env.SOAK_GAP_MS.split(',').map(Number) : preset.options.faults.gapMs;
+  if (gap.length !== 2 || !gap.every((n) => Number.isFinite(n) && n >= 0) || gap[0]! > gap[1]!) {
+    throw new Error(`SOAK_GAP_MS must be min,max in ms, not ${env.SOAK_GAP_MS}`);
+  }
   return {
     bounds: preset.bounds,
     options: {
@@ -81,6 +86,7 @@ export function withEnv(preset: SoakPreset, env: Env): SoakPreset {
       heartbeatIntervalMs: number('SOAK_HEARTBEAT_MS', preset.options.heartbeatIntervalMs),
       encoding,
       compress: compressRaw === 'none' ? null : (compressRaw as 'zlib-stream' | 'zstd-stream'),
+      faults: { ...preset.options.faults, gapMs: [gap[0]!, gap[1]!] },
     },
   };
 }
