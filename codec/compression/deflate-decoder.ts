@@ -150,50 +150,76 @@ export class DeflateDecoder {
 
     const lengths = this.lengths;
     const total = nlit + ndist;
+    const lit = this.literal;
+    const dist = this.distance;
+    // Both codes' length counts are taken as the lengths are expanded, saving a pass per table.
+    const litCounts = lit.counts;
+    const distCounts = dist.counts;
+    litCounts.fill(0);
+    distCounts.fill(0);
     const root = cl.root;
     const rootMask = (1 << cl.rootBits) - 1;
+    // The bit reader lives in locals for the loop, as in huffmanBlock; fields are synced on exit.
+    const inp = this.inp;
+    const end = this.end;
+    let inPos = this.inPos;
+    let bitBuf = this.bitBuf;
+    let bitCnt = this.bitCnt;
     let i = 0;
     while (i < total) {
-      if (this.bitCnt < 14) this.refill();
-      const entry = root[this.bitBuf & rootMask]!;
-      if (entry === 0) this.fail('invalid code length code');
+      // 14 bits: a code-length code (at most 7) and its repeat count (at most 7).
+      while (bitCnt < 14) {
+        if (inPos < end) bitBuf |= inp[inPos]! << bitCnt;
+        else if ((inPos - end) * 8 > bitCnt) throw truncated();
+        inPos++;
+        bitCnt += 8;
+      }
+      const entry = root[bitBuf & rootMask]!;
+      if (entry === 0) this.failAt(inPos, bitCnt, 'invalid code length code');
       const used = entry & 15;
-      this.bitBuf >>>= used;
-      this.bitCnt -= used;
+      bitBuf >>>= used;
+      bitCnt -= used;
       const sym = entry >>> 16;
       if (sym < 16) {
+        if (i < nlit) litCounts[sym]!++;
+        else distCounts[sym]!++;
         lengths[i++] = sym;
-      } else {
-        let value = 0;
-        let repeat: number;
-        if (sym === 16) {
-          if (i === 0) this.fail('length repeat with no previous length');
-          value = lengths[i - 1]!;
-          repeat = 3 + (this.bitBuf & 3);
-          this.bitBuf >>>= 2;
-          this.bitCnt -= 2;
-        } else if (sym === 17) {
-          repeat = 3 + (this.bitBuf & 7);
-          this.bitBuf >>>= 3;
-          this.bitCnt -= 3;
-        } else {
-          repeat = 11 + (this.bitBuf & 127);
-          this.bitBuf >>>= 7;
-          this.bitCnt -= 7;
-        }
-        if (i + repeat > total) this.fail('code length repeat runs past the end');
-        const stop = i + repeat;
-        while (i < stop) lengths[i++] = value;
+        continue;
       }
-      this.checkOverrun();
+      let value = 0;
+      let repeat: number;
+      if (sym === 16) {
+        if (i === 0) this.failAt(inPos, bitCnt, 'length repeat with no previous length');
+        value = lengths[i - 1]!;
+        repeat = 3 + (bitBuf & 3);
+        bitBuf >>>= 2;
+        bitCnt -= 2;
+      } else if (sym === 17) {
+        repeat = 3 + (bitBuf & 7);
+        bitBuf >>>= 3;
+        bitCnt -= 3;
+      } else {
+        repeat = 11 + (bitBuf & 127);
+        bitBuf >>>= 7;
+        bitCnt -= 7;
+      }
+      if (i + repeat > total) this.failAt(inPos, bitCnt, 'code length repeat runs past the end');
+      const stop = i + repeat;
+      // A repeat may run from the literal/length lengths into the distance lengths.
+      const inLit = i < nlit ? Math.min(stop, nlit) - i : 0;
+      litCounts[value]! += inLit;
+      distCounts[value]! += repeat - inLit;
+      while (i < stop) lengths[i++] = value;
     }
+    this.inPos = inPos;
+    this.bitBuf = bitBuf;
+    this.bitCnt = bitCnt;
+    this.checkOverrun();
     if (lengths[256] === 0) this.fail('missing end-of-block code');
-    const lit = this.literal;
-    lit.build(lengths, 0, nlit);
+    lit.buildCounted(lengths, 0, nlit);
     // Like zlib: only a single one-bit code may leave code space unused.
     if (lit.left < 0 || (lit.left > 0 && lit.maxLength !== 1)) this.fail('invalid literal/length code');
-    const dist = this.distance;
-    dist.build(lengths, nlit, ndist);
+    dist.buildCounted(lengths, nlit, ndist);
     if (dist.left < 0 || (dist.left > 0 && dist.maxLength > 1)) this.fail('invalid distance code');
   }
 
@@ -214,12 +240,16 @@ export class DeflateDecoder {
     let limit = output.limit();
 
     for (;;) {
-      if (bitCnt < 24) {
-        if (inPos + 3 <= end) {
-          do {
-            bitBuf |= inp[inPos++]! << bitCnt;
-            bitCnt += 8;
-          } while (bitCnt < 24);
+      // 15 bits: the longest literal/length code.
+      if (bitCnt < 15) {
+        if (inPos + 4 <= end) {
+          // One 32-bit load. Bits shifted past bit 31 are lost, but only bytes that fit whole
+          // are counted as read; the bits above bitCnt are the true next bits, so a later load
+          // of the same byte ORs in identical bits.
+          bitBuf |= (inp[inPos]! | (inp[inPos + 1]! << 8) | (inp[inPos + 2]! << 16) | (inp[inPos + 3]! << 24)) << bitCnt;
+          const whole = (32 - bitCnt) >>> 3;
+          inPos += whole;
+          bitCnt += whole << 3;
         } else {
           this.inPos = inPos;
           this.bitBuf = bitBuf;
@@ -254,17 +284,13 @@ export class DeflateDecoder {
         if (kind === KIND_END) break;
         this.failAt(inPos, bitCnt, 'invalid literal/length symbol');
       }
-      let extra = (entry >>> 4) & 15;
-      const len = (entry >>> 16) + (bitBuf & ((1 << extra) - 1));
-      bitBuf >>>= extra;
-      bitCnt -= extra;
-
-      if (bitCnt < 24) {
-        if (inPos + 3 <= end) {
-          do {
-            bitBuf |= inp[inPos++]! << bitCnt;
-            bitCnt += 8;
-          } while (bitCnt < 24);
+      // 20 bits: up to 5 extra length bits and the longest distance code.
+      if (bitCnt < 20) {
+        if (inPos + 4 <= end) {
+          bitBuf |= (inp[inPos]! | (inp[inPos + 1]! << 8) | (inp[inPos + 2]! << 16) | (inp[inPos + 3]! << 24)) << bitCnt;
+          const whole = (32 - bitCnt) >>> 3;
+          inPos += whole;
+          bitCnt += whole << 3;
         } else {
           this.inPos = inPos;
           this.bitBuf = bitBuf;
@@ -275,6 +301,11 @@ export class DeflateDecoder {
           bitCnt = this.bitCnt;
         }
       }
+      let extra = (entry >>> 4) & 15;
+      const len = (entry >>> 16) + (bitBuf & ((1 << extra) - 1));
+      bitBuf >>>= extra;
+      bitCnt -= extra;
+
       entry = distRoot[bitBuf & distMask]!;
       if (entry === 0) {
         entry = decodeLongCode(dist, bitBuf);
@@ -286,6 +317,12 @@ export class DeflateDecoder {
       if ((entry & KIND_MASK) !== KIND_LITERAL) this.failAt(inPos, bitCnt, 'invalid distance symbol');
       extra = (entry >>> 4) & 15;
       if (bitCnt < extra) {
+        if (inPos + 4 <= end) {
+          bitBuf |= (inp[inPos]! | (inp[inPos + 1]! << 8) | (inp[inPos + 2]! << 16) | (inp[inPos + 3]! << 24)) << bitCnt;
+          const whole = (32 - bitCnt) >>> 3;
+          inPos += whole;
+          bitCnt += whole << 3;
+        } else {
         this.inPos = inPos;
         this.bitBuf = bitBuf;
         this.bitCnt = bitCnt;
@@ -293,6 +330,7 @@ export class DeflateDecoder {
         inPos = this.inPos;
         bitBuf = this.bitBuf;
         bitCnt = this.bitCnt;
+        }
       }
       const distance = (entry >>> 16) + (bitBuf & ((1 << extra) - 1));
       bitBuf >>>= extra;

@@ -54,6 +54,15 @@ export class HuffmanTable {
     const counts = this.counts;
     counts.fill(0);
     for (let s = 0; s < count; s++) counts[lengths[offset + s]!]!++;
+    this.buildCounted(lengths, offset, count);
+  }
+
+  /**
+   * {@link build} for a caller that already filled `counts` with how many of the lengths are
+   * 1..15 (a dynamic block's header counts them as it expands them; `counts[0]` is ignored).
+   */
+  buildCounted(lengths: Uint8Array, offset: number, count: number): void {
+    const counts = this.counts;
     counts[0] = 0;
     let left = 1;
     let maxLength = 0;
@@ -66,33 +75,45 @@ export class HuffmanTable {
     this.maxLength = maxLength;
     if (left < 0) return;
 
-    const offsets = this.offsets;
     const nextCode = this.nextCode;
-    offsets[1] = 0;
     let code = 0;
     for (let len = 1; len <= MAX_CODE_BITS; len++) {
-      offsets[len + 1] = offsets[len]! + counts[len]!;
       nextCode[len] = code;
       code = (code + counts[len]!) << 1;
     }
-    const symbols = this.symbols;
     const info = this.info;
     const root = this.root;
     // Small blocks have short codes: a root no wider than the longest code is cheaper to fill.
     const rootBits = Math.max(1, Math.min(this.maxRootBits, maxLength));
     this.rootBits = rootBits;
     const rootSize = 1 << rootBits;
-    root.fill(0, 0, rootSize);
+    // Codes longer than the root are decoded from the canonical order, so only they need it.
+    const long = maxLength > rootBits;
+    // A complete code whose codes all fit the root writes every root entry: no clearing needed.
+    if (long || left !== 0) root.fill(0, 0, rootSize);
+    if (long) this.sortSymbols(lengths, offset, count);
     for (let s = 0; s < count; s++) {
       const len = lengths[offset + s]!;
       if (len === 0) continue;
-      symbols[offsets[len]!++] = s;
       const c = nextCode[len]!++;
       if (len > rootBits) continue;
       // DEFLATE sends codes most-significant bit first into an LSB-first bit stream.
       const reversed = ((REVERSED_BYTE[c & 0xff]! << 8) | REVERSED_BYTE[c >>> 8]!) >>> (16 - len);
       const entry = info[s]! | len;
       for (let i = reversed; i < rootSize; i += 1 << len) root[i] = entry;
+    }
+  }
+
+  // The symbols in canonical order (by code length, then value), for decodeLongCode.
+  private sortSymbols(lengths: Uint8Array, offset: number, count: number): void {
+    const counts = this.counts;
+    const offsets = this.offsets;
+    offsets[1] = 0;
+    for (let len = 1; len <= MAX_CODE_BITS; len++) offsets[len + 1] = offsets[len]! + counts[len]!;
+    const symbols = this.symbols;
+    for (let s = 0; s < count; s++) {
+      const len = lengths[offset + s]!;
+      if (len !== 0) symbols[offsets[len]!++] = s;
     }
   }
 }
