@@ -444,11 +444,16 @@ export class GatewayEngine {
   /** Bad data from the server: tell it why (1007/1009), drop the transport, let the machine reconnect. */
   #failConnection(error: DiscordGatewayError): void {
     const closeCode = error instanceof CompressionError ? error.closeCode : 1007;
-    if (this.#socket?.state === 'open') this.#write(this.#socket.close(closeCode, error.code));
+    let reply: Uint8Array | null = null;
+    if (this.#socket?.state === 'open') {
+      reply = this.#socket.close(closeCode, error.code);
+      this.#write(reply);
+    }
     if (this.#platform === 'open') this.#effects.push({ type: 'transport.close', code: closeCode, reason: error.code });
     this.#socket = null;
     this.#platform = null;
-    this.#effects.push({ type: 'error', error }, { type: 'transport.destroy' });
+    // Every end of a WebSocket yields exactly one `closed` effect (the seed's CloseDiscordConnection).
+    this.#effects.push({ type: 'error', error }, { type: 'closed', code: null, reason: error.message, reply }, { type: 'transport.destroy' });
     this.#feed({ type: 'socket.closed', code: null, reason: error.message, now: this.#at });
   }
 
@@ -466,6 +471,11 @@ export class GatewayEngine {
 
   /** Sends one event to the machine, and any it causes, one at a time (never re-entrant). */
   #feed(event: GatewayEvent): void {
+    // A machine that reached a final state (a fatal close) takes no more events; a send is refused.
+    if (this.#runner.snapshot.status === 'done') {
+      if (event.type === 'user.send') this.#effects.push({ type: 'send.failed', id: event.id, error: new SendRejectedError('not-ready') });
+      return;
+    }
     if (this.#pendingSequence !== null && event.type !== 'gateway.sequence') this.#flushSequence();
     this.#queue.push(event);
     if (this.#draining) return;

@@ -14,13 +14,11 @@ import { checkServerSide } from './check.js';
 import { runSeed } from './clients.js';
 import { serveCase } from './raw-server.js';
 
-/** After a payload-level failure, DiscordConnection returns the close frame but never throws CloseDiscordConnection. */
-const SEED_BUG = 'seed-no-close-after-payload-failure';
 
 for (const category of CATEGORIES) {
   describe(`conformance: ${category} (DiscordConnection, the seed's loop)`, () => {
     for (const c of CASES.filter((row) => row.category === category)) {
-      const bug = c.bug ?? (c.expect.layer === 'payload' ? SEED_BUG : null);
+      const bug = c.bug ?? null;
       const test = bug && !process.env.SHOW_BUGS ? it.fails : it;
       test(`${bug ? `BUG ${bug}: ` : ''}${c.id} ${c.description}`, async () => {
         const server = await serveCase(c.server, c.handshake);

@@ -1,8 +1,8 @@
 /**
  * What the fuzzers found, as small deterministic tests. Each `it.fails` names a library bug the
  * lead must fix (the suite stays green and the bug stays visible); flip it to `it` with the fix.
- * Other findings live where they were found: BUG engine-etf-inflate-bound in bombs.test.ts, and
- * BUG engine-close-lost-after-payload-failure / seed-no-close-after-payload-failure in the
+ * Other findings live where they were found: engine-etf-inflate-bound in bombs.test.ts, and
+ * engine-close-lost-after-payload-failure / seed-no-close-after-payload-failure (fixed) in the
  * conformance table (test/conformance).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -33,15 +33,15 @@ describe('send() after a fatal close', () => {
     expect(engine.takeEffects()).toMatchObject([{ type: 'send.failed', id, error: { code: 'SEND_NOT_READY' } }]);
   });
 
-  it.fails('BUG engine-send-after-failed: the actor runner (the default) answers with send.failed too, and logs nothing', () => {
+  it('the actor runner (the default) answers with send.failed too, and logs nothing (was BUG engine-send-after-failed)', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const engine = failedEngine('actor');
     const id = engine.send({ op: 3, d: { since: null, activities: [], status: 'online', afk: false } });
     engine.close(1000);
     engine.transportClosed('gone');
-    // Today: no effect at all (a promise awaiting this send never settles), and XState prints
-    // 'Event "user.send" was sent to stopped actor' for every input after the final state.
+    // Before the fix: no effect at all (a promise awaiting this send never settled), and XState
+    // printed 'Event "user.send" was sent to stopped actor' for every input after the final state.
     expect(engine.takeEffects()).toMatchObject([{ type: 'send.failed', id }]);
     expect([...warn.mock.calls, ...error.mock.calls]).toEqual([]);
   });

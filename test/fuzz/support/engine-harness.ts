@@ -391,11 +391,9 @@ export class EngineHarness {
     const snapshot = this.engine.snapshot;
     const { sequence } = snapshot.context;
     if (sequence !== null && !this.delivered.includes(sequence)) this.fail(`context.sequence ${sequence} was never delivered`);
-    // Every send() is answered, or still waits in the rate-limit queue. Known bug (see
-    // findings.test.ts, engine-send-after-failed): the actor runner never answers in `failed`.
+    // Every send() is answered, or still waits in the rate-limit queue.
     const queued = new Set(snapshot.context.queue.map((item) => item.id));
-    const knownBug = this.options.runner === 'actor' && this.state === 'failed';
-    for (const id of this.unanswered) if (!queued.has(id) && !knownBug) this.fail(`send ${id} was never answered (no sent or send.failed effect)`);
+    for (const id of this.unanswered) if (!queued.has(id)) this.fail(`send ${id} was never answered (no sent or send.failed effect)`);
     const persisted = JSON.stringify(this.engine.persist());
     if (persisted.includes(TOKEN)) this.fail('the persisted snapshot holds the token');
     this.engine.stop();
