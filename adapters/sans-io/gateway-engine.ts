@@ -155,7 +155,7 @@ export class GatewayEngine {
     this.#token = options.token ?? null;
     this.compress = options.compress ?? null;
     this.url = buildGatewayUrl(options.url, options.encoding ?? 'json', this.compress);
-    this.encoding = payloadEncoding(options.encoding ?? 'json');
+    this.encoding = payloadEncoding(options.encoding ?? 'json', { maxInflatedSize: options.limits?.maxInflatedSize });
     this.#decompressor = createDecompressor(this.compress, options.limits?.maxInflatedSize);
     this.#deferText = this.encoding.name === 'json' && this.compress === null;
     this.seed = options.seed ?? new Uint32Array(this.#random(new Uint8Array(4)).buffer)[0]!;
@@ -443,7 +443,7 @@ export class GatewayEngine {
 
   /** Bad data from the server: tell it why (1007/1009), drop the transport, let the machine reconnect. */
   #failConnection(error: DiscordGatewayError): void {
-    const closeCode = error instanceof CompressionError ? error.closeCode : 1007;
+    const closeCode = error instanceof CompressionError ? error.closeCode : error.code === 'ETF_INFLATE_TOO_LARGE' ? 1009 : 1007;
     let reply: Uint8Array | null = null;
     if (this.#socket?.state === 'open') {
       reply = this.#socket.close(closeCode, error.code);

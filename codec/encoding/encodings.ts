@@ -45,7 +45,21 @@ export const etfEncoding: PayloadEncoding = Object.freeze({
   },
 } as const);
 
-/** The encoding for a gateway URL's `encoding=` value. */
-export function payloadEncoding(name: 'json' | 'etf'): PayloadEncoding {
-  return name === 'etf' ? etfEncoding : jsonEncoding;
+/** Bounds a connection puts on decoding (ETF's compressed terms; JSON has no inner compression). */
+export interface PayloadEncodingLimits {
+  /** The most bytes one ETF compressed term (tag 80) may inflate to. */
+  readonly maxInflatedSize?: number;
+}
+
+/** The encoding for a gateway URL's `encoding=` value, with the connection's bounds. */
+export function payloadEncoding(name: 'json' | 'etf', limits: PayloadEncodingLimits = {}): PayloadEncoding {
+  if (name !== 'etf') return jsonEncoding;
+  const { maxInflatedSize } = limits;
+  if (maxInflatedSize === undefined) return etfEncoding;
+  return Object.freeze({
+    ...etfEncoding,
+    decode(data: Uint8Array): GatewayPayload {
+      return asGatewayPayload(decodeEtf(data, { maxInflatedSize }));
+    },
+  });
 }

@@ -1,5 +1,5 @@
 /** Payload encodings (JSON and ETF) for the gateway: the public names of codec/encoding. */
-export { type PayloadEncoding, etfEncoding, jsonEncoding, payloadEncoding } from './encodings.js';
+export { type PayloadEncoding, type PayloadEncodingLimits, etfEncoding, jsonEncoding, payloadEncoding } from './encodings.js';
 export {
   EtfDecodeError,
   type EtfDecodeErrorCode,

@@ -1,7 +1,7 @@
 /**
  * What the fuzzers found, as small deterministic tests. Each `it.fails` names a library bug the
  * lead must fix (the suite stays green and the bug stays visible); flip it to `it` with the fix.
- * Other findings live where they were found: engine-etf-inflate-bound in bombs.test.ts, and
+ * Other findings live where they were found (all fixed): engine-etf-inflate-bound in bombs.test.ts, and
  * engine-close-lost-after-payload-failure / seed-no-close-after-payload-failure (fixed) in the
  * conformance table (test/conformance).
  */
