@@ -11,14 +11,18 @@ export interface StreamDecompressor {
 }
 
 /** A decompressor for `compress`, or null for an uncompressed connection. */
-export function createDecompressor(compress: TransportCompressionName | null, maxMessageSize?: number): StreamDecompressor | null {
+export function createDecompressor(
+  compress: TransportCompressionName | null,
+  maxMessageSize?: number,
+  maxWindowSize?: number,
+): StreamDecompressor | null {
   switch (compress) {
     case null:
       return null;
     case 'zlib-stream':
       return new ZlibStreamInflater({ maxMessageSize });
     case 'zstd-stream':
-      return new ZstdStreamDecompressor({ maxMessageSize });
+      return new ZstdStreamDecompressor({ maxMessageSize, maxWindowSize });
     default:
       throw new InvalidOptionError(`compress must be "zlib-stream", "zstd-stream" or null, not ${JSON.stringify(compress)}.`);
   }

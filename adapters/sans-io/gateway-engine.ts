@@ -54,8 +54,13 @@ export interface GatewayEngineOptions {
   readonly seed?: number;
   /** Policy overrides (backoff, rate limit, timeouts). */
   readonly policies?: GatewayInput['policies'];
-  /** Bounds on one WebSocket message and on one inflated message, in bytes. */
-  readonly limits?: { readonly maxMessageSize?: number; readonly maxInflatedSize?: number };
+  /** Bounds on one WebSocket message, one inflated message and the zstd window, in bytes. */
+  readonly limits?: {
+    readonly maxMessageSize?: number;
+    readonly maxInflatedSize?: number;
+    /** The largest zstd window accepted (default 8 MiB); memory per zstd connection is about this plus `maxInflatedSize`. */
+    readonly maxWindowSize?: number;
+  };
   /** Extra HTTP headers for the upgrade request (e.g. User-Agent). */
   readonly headers?: Record<string, string>;
   /** An XState inspector (`createBrowserInspector().inspect`, `createInspector(...).inspect`, or a function). */
@@ -156,7 +161,7 @@ export class GatewayEngine {
     this.compress = options.compress ?? null;
     this.url = buildGatewayUrl(options.url, options.encoding ?? 'json', this.compress);
     this.encoding = payloadEncoding(options.encoding ?? 'json', { maxInflatedSize: options.limits?.maxInflatedSize });
-    this.#decompressor = createDecompressor(this.compress, options.limits?.maxInflatedSize);
+    this.#decompressor = createDecompressor(this.compress, options.limits?.maxInflatedSize, options.limits?.maxWindowSize);
     this.#deferText = this.encoding.name === 'json' && this.compress === null;
     this.seed = options.seed ?? new Uint32Array(this.#random(new Uint8Array(4)).buffer)[0]!;
     if (options.identify && !options.token) {
