@@ -188,6 +188,9 @@ export class FakeGatewayConnection {
     if (this.serverClose || this.closeRecord) return this.closed;
     this.serverClose = { code, reason };
     this.clearHeartbeatTimeout();
+    // A close that ends the session ends it now: nothing dispatched from here on can reach a client.
+    const session = this.session;
+    if (session && SERVER_CLOSES_ENDING_SESSION.has(code)) this.host.endSession(session);
     void this.sendQueue.then(() => {
       if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, reason);
     });
