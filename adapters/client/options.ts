@@ -7,6 +7,7 @@ import { InvalidOptionError } from '../sans-io/errors.js';
 import type { GatewayEngineOptions } from '../sans-io/gateway-engine.js';
 import type { GatewayEncodingName, TransportCompressionName } from '../sans-io/gateway-url.js';
 import type { IdentifyData } from '../../machines/events.js';
+import type { DispatchName } from './events.js';
 import { defaultIdentifyQueue, type IdentifyQueue } from './identify-queue.js';
 import type { Logger } from './logger.js';
 
@@ -67,6 +68,14 @@ export interface GatewayClientOptions {
   readonly limits?: GatewayEngineOptions['limits'];
   /** Seed of the machine's jitter (backoff, first heartbeat); default random. For reproducible tests. */
   readonly seed?: number;
+  /**
+   * The dispatch types the application wants (default: all). Others reach no listener or
+   * iterator, and are not even decoded: only their `op`, `s` and `t` are read, so sequence
+   * tracking (heartbeats, RESUME) stays exact while a busy bot skips most of the decoding work.
+   * READY and RESUMED always arrive. With a recorder every dispatch is still decoded (and
+   * recorded), but only the wanted ones are delivered.
+   */
+  readonly wantedDispatches?: readonly DispatchName[];
 }
 
 /** The IDENTIFY data (no token) a client's options describe. */
@@ -114,5 +123,6 @@ export function engineOptions(
     ...(options.snapshot ? { snapshot: options.snapshot } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.wantedDispatches ? { wantedDispatches: options.wantedDispatches } : {}),
   };
 }

@@ -71,6 +71,14 @@ export interface GatewayEngineOptions {
   readonly runner?: 'actor' | 'reducer';
   /** Also emit a `payload` effect for every payload the server sends (the seed's `events()`). */
   readonly emitPayloads?: boolean;
+  /**
+   * The dispatch types (`t`) the application wants; by default all. Other dispatches are
+   * delivered to nobody, and while the session is ready they are not decoded at all: only their
+   * `op`, `s` and `t` are read (sequence tracking, heartbeats and RESUME stay exact). READY and
+   * RESUMED are always decoded and delivered, as are non-dispatch payloads. With `emitPayloads`
+   * or an `observer` (a recorder) every payload is still decoded, so recordings hold them all.
+   */
+  readonly wantedDispatches?: readonly string[];
   /** Sees every input (never the token) and every machine command: what a recorder needs. */
   readonly observer?: EngineObserver;
   /**
@@ -152,6 +160,10 @@ export class GatewayEngine {
    * faster than the frame decoder's check in JavaScript), so the socket leaves UTF-8 to it.
    */
   readonly #deferText: boolean;
+  /** `wantedDispatches` plus READY and RESUMED, or null when every dispatch is wanted. */
+  readonly #wanted: ReadonlySet<string> | null;
+  /** Unwanted dispatches may go undecoded (lazy dispatch decoding). */
+  readonly #lazy: boolean;
 
   constructor(options: GatewayEngineOptions) {
     this.#options = options;
@@ -162,7 +174,10 @@ export class GatewayEngine {
     this.url = buildGatewayUrl(options.url, options.encoding ?? 'json', this.compress);
     this.encoding = payloadEncoding(options.encoding ?? 'json', { maxInflatedSize: options.limits?.maxInflatedSize });
     this.#decompressor = createDecompressor(this.compress, options.limits?.maxInflatedSize, options.limits?.maxWindowSize);
-    this.#deferText = this.encoding.name === 'json' && this.compress === null;
+    this.#wanted = wantedSet(options.wantedDispatches);
+    this.#lazy = this.#wanted !== null && !options.emitPayloads && !options.observer;
+    // A skipped dispatch's text is never decoded, so then the socket must check text itself.
+    this.#deferText = this.encoding.name === 'json' && this.compress === null && !this.#lazy;
     this.seed = options.seed ?? new Uint32Array(this.#random(new Uint8Array(4)).buffer)[0]!;
     if (options.identify && !options.token) {
       throw new InvalidOptionError('A connection that identifies by itself needs `token`.');
@@ -403,6 +418,13 @@ export class GatewayEngine {
     try {
       const message = this.#decompressor ? this.#decompressor.push(data) : data;
       if (message === null) return;
+      if (this.#lazy && this.#streaming) {
+        const envelope = this.encoding.skippableDispatch(message, this.#wanted!);
+        if (envelope !== null) {
+          this.#advanceSequence(envelope.s);
+          return;
+        }
+      }
       payload = this.encoding.decode(message);
     } catch (error) {
       // Text the socket left unchecked (deferTextValidation) fails as the socket would have failed it.
@@ -429,13 +451,24 @@ export class GatewayEngine {
    * read. A busy connection then costs per dispatch little more than decoding it.
    */
   #deliverFast(payload: GatewayPayload): void {
-    if (!isNewSequence(this.#sequence, payload.s)) return;
-    if (typeof payload.s === 'number') {
-      this.#sequence = payload.s;
-      this.#pendingSequence = payload.s;
-    }
+    if (!this.#advanceSequence(payload.s)) return;
     this.#options.observer?.command?.({ type: 'gateway.dispatch', payload }, this.#at);
-    this.#effects.push({ type: 'dispatch', payload });
+    if (this.#wants(payload)) this.#effects.push({ type: 'dispatch', payload });
+  }
+
+  /** The fast path's sequence rule: false for a stale dispatch; else records `s` (if any) as the last. */
+  #advanceSequence(s: number | null | undefined): boolean {
+    if (!isNewSequence(this.#sequence, s)) return false;
+    if (typeof s === 'number') {
+      this.#sequence = s;
+      this.#pendingSequence = s;
+    }
+    return true;
+  }
+
+  /** Whether the application wants this dispatch (`wantedDispatches`). */
+  #wants(payload: GatewayPayload): boolean {
+    return this.#wanted === null || this.#wanted.has(payload.t as string);
   }
 
   /** Tells the machine the sequence the fast path reached, before anything else happens. */
@@ -533,7 +566,7 @@ export class GatewayEngine {
           else this.#queue.push({ type: 'identify.granted', now: this.#at });
           break;
         case 'gateway.dispatch':
-          this.#effects.push({ type: 'dispatch', payload: command.payload });
+          if (this.#wants(command.payload)) this.#effects.push({ type: 'dispatch', payload: command.payload });
           break;
         case 'heartbeat.acked':
           this.#effects.push({ type: 'heartbeat', latencyMs: command.latencyMs });
@@ -615,6 +648,15 @@ export class GatewayEngine {
   #write(bytes: Uint8Array): void {
     this.#effects.push({ type: 'transport.write', bytes });
   }
+}
+
+/** The set of wanted dispatch types (READY and RESUMED always among them), or null for all. */
+function wantedSet(wanted: readonly string[] | undefined): ReadonlySet<string> | null {
+  if (wanted === undefined) return null;
+  if (!Array.isArray(wanted) || wanted.some((t) => typeof t !== 'string')) {
+    throw new InvalidOptionError('`wantedDispatches` must be an array of dispatch names such as "MESSAGE_CREATE".');
+  }
+  return new Set<string>([...wanted, 'READY', 'RESUMED']);
 }
 
 /** Any thrown value as one of our typed errors (a foreign error is wrapped, never passed raw). */

@@ -23,7 +23,7 @@ export function etfCase(ours_, peers, corpus) {
   const erlpack = peers.erlpack;
   const groups = [];
   for (const w of corpus) {
-    const sets = [['snowflakes as integers (Discord)', w.etf, w.bytes.etf]];
+    const sets = [['as Discord sends it (atom keys d, op, s, t; snowflakes as integers)', w.etf, w.bytes.etf]];
     if (w.etfErlpack) sets.push(['erlpack.pack bytes', w.etfErlpack, w.bytes.etfErlpack]);
     for (const [label, messages, bytes] of sets) {
       const buffers = messages.map(asBuffer);

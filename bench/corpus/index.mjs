@@ -10,12 +10,12 @@ import { PayloadFactory } from './payloads.mjs';
 import {
   BINARY,
   concat,
+  discordEtf,
   fallbackFrame,
   jsonBytes,
   serverFrame,
   socketReads,
   TEXT,
-  withIntegerSnowflakes,
   zlibStream,
   zstdStream,
 } from './wire.mjs';
@@ -106,9 +106,10 @@ async function buildWorkload(name, description, payloads, ours, peers) {
   const { encodeEtf, decodeEtf } = ours.encoding;
   const json = payloads.map(jsonBytes);
   const parsed = json.map((bytes) => JSON.parse(Buffer.from(bytes).toString('utf8')));
-  // ETF as Discord sends it: snowflakes as 64-bit integers. erlpack.pack cannot write bigints
-  // (it silently drops them), so our encoder writes these; erlpack.unpack must read them back.
-  const etf = payloads.map((p) => encodeEtf(withIntegerSnowflakes(p)));
+  // ETF as Discord sends it: atom keys d, op, s, t in that order, the event name an atom, and
+  // snowflakes as 64-bit integers. erlpack.pack cannot write bigints (it silently drops them),
+  // so our encoder writes `d`; erlpack.unpack must read it all back.
+  const etf = payloads.map((p) => discordEtf(p, encodeEtf));
   const notes = [];
   for (let i = 0; i < etf.length; i++) checkDecoded('decodeEtf', decodeEtf(etf[i]), parsed[i], i);
   const erlpack = peers.erlpack.available ? peers.erlpack.module : null;

@@ -39,6 +39,43 @@ export function withIntegerSnowflakes(value, key = '') {
   return value;
 }
 
+const latin1 = (text) => Array.from(text, (c) => c.charCodeAt(0));
+// ATOM_EXT, as Discord writes atoms (erlpack, Discord's own decoder, reads no UTF-8 atom tags).
+const atom = (name) => [100, 0, name.length, ...latin1(name)];
+
+function etfSmallTerm(value) {
+  if (value === null || value === undefined) return atom('nil');
+  if (Number.isInteger(value) && value >= 0 && value < 256) return [97, value];
+  if (Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31) {
+    return [98, (value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
+  }
+  throw new Error(`no small ETF term for ${value}`);
+}
+
+/**
+ * A payload as Discord's ETF gateway writes it (Erlang's term_to_binary of a map with atom keys):
+ * the keys d, op, s, t in Erlang's term order (so `d` comes first and `t` last), ATOM_EXT atoms
+ * for the keys and the event name, and `d` written by `encodeEtf` with snowflakes as
+ * 64-bit integers.
+ */
+export function discordEtf(payload, encodeEtf) {
+  const d = encodeEtf(withIntegerSnowflakes(payload.d ?? null)).subarray(1);
+  const head = [131, 116, 0, 0, 0, 4, ...atom('d')];
+  const tail = [
+    ...atom('op'),
+    ...etfSmallTerm(payload.op),
+    ...atom('s'),
+    ...etfSmallTerm(payload.s ?? null),
+    ...atom('t'),
+    ...(payload.t == null ? atom('nil') : atom(payload.t)),
+  ];
+  const out = new Uint8Array(head.length + d.length + tail.length);
+  out.set(head);
+  out.set(d, head.length);
+  out.set(tail, head.length + d.length);
+  return out;
+}
+
 /**
  * zlib-stream: one deflate context for the whole connection, Z_SYNC_FLUSH after each message,
  * so each returned segment (one WebSocket message) ends with 00 00 ff ff.

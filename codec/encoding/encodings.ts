@@ -4,8 +4,10 @@
  */
 import { decodeEtf } from './etf-decoder.js';
 import { encodeEtf } from './etf-encoder.js';
+import { scanEtfDispatch } from './etf-scanner.js';
 import { decodeJson, encodeJson } from './json.js';
-import { asGatewayPayload, type GatewayPayload } from './payload.js';
+import { scanJsonDispatch } from './json-scanner.js';
+import { asGatewayPayload, type DispatchEnvelope, type GatewayPayload } from './payload.js';
 
 /**
  * How gateway payloads travel as bytes. `binary` is the WebSocket opcode to send them with:
@@ -17,6 +19,13 @@ export interface PayloadEncoding {
   readonly binary: boolean;
   decode(data: Uint8Array): GatewayPayload;
   encode(payload: GatewayPayload): Uint8Array;
+  /**
+   * The envelope of a dispatch whose `t` is not in `wanted`, read without decoding the rest
+   * (lazy dispatch decoding); null when the payload must be decoded in full with `decode`: any
+   * other opcode, a wanted dispatch, or input `decode` refuses (it then throws as always).
+   * Whenever it answers, `decode` would have succeeded with the same `op`, `s` and `t`.
+   */
+  skippableDispatch(data: Uint8Array, wanted: ReadonlySet<string>): DispatchEnvelope | null;
 }
 
 const utf8 = new TextEncoder();
@@ -31,6 +40,7 @@ export const jsonEncoding: PayloadEncoding = Object.freeze({
   encode(payload: GatewayPayload): Uint8Array {
     return utf8.encode(encodeJson(payload));
   },
+  skippableDispatch: scanJsonDispatch,
 } as const);
 
 /** `encoding=etf`: Erlang External Term Format, sent as binary frames. */
@@ -43,6 +53,7 @@ export const etfEncoding: PayloadEncoding = Object.freeze({
   encode(payload: GatewayPayload): Uint8Array {
     return encodeEtf(payload);
   },
+  skippableDispatch: scanEtfDispatch,
 } as const);
 
 /** Bounds a connection puts on decoding (ETF's compressed terms; JSON has no inner compression). */

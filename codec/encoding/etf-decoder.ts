@@ -46,10 +46,14 @@ function defineOwn(target: Record<string, unknown>, key: string, value: unknown)
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
-/** Reads one term at a time from `bytes`; a fresh reader per input, so no state leaks between calls. */
-class EtfReader {
+/**
+ * Reads one term at a time from `bytes`; a fresh reader per input, so no state leaks between
+ * calls. Exported inside the package for the envelope scanner, which skips what this decodes.
+ */
+export class EtfReader {
   readonly bytes: Uint8Array;
-  readonly view: DataView;
+  // Made on first use: many payloads hold no float or bignum, and a scan skips them unread.
+  #view: DataView | null = null;
   readonly end: number;
   readonly maxDepth: number;
   readonly bigint: boolean;
@@ -59,12 +63,17 @@ class EtfReader {
 
   constructor(bytes: Uint8Array, pos: number, maxDepth: number, bigint: boolean, compressed: boolean) {
     this.bytes = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.end = bytes.length;
     this.pos = pos;
     this.maxDepth = maxDepth;
     this.bigint = bigint;
     this.compressed = compressed;
+  }
+
+  /** A DataView of the input, for floats and bignums. */
+  get view(): DataView {
+    if (this.#view === null) this.#view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return this.#view;
   }
 
   fail(code: EtfDecodeError['code'], message: string, offset: number): EtfDecodeError {

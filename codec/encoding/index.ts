@@ -20,4 +20,6 @@ export {
 export { ETF_MAX_ENCODE_DEPTH, encodeEtf } from './etf-encoder.js';
 export { ETF_VERSION, EtfTag } from './etf-tags.js';
 export { decodeJson, encodeJson } from './json.js';
-export { asGatewayPayload, type GatewayPayload } from './payload.js';
+export { asGatewayPayload, type DispatchEnvelope, type GatewayPayload } from './payload.js';
+export { scanEtfDispatch } from './etf-scanner.js';
+export { scanJsonDispatch } from './json-scanner.js';

@@ -45,3 +45,13 @@ function shapeError(fault: string): PayloadDecodeError {
     `The gateway payload ${fault}; expected {op: integer, d, s?: integer | null, t?: string | null}.`,
   );
 }
+
+/**
+ * What a lazy reader learns of a dispatch it does not decode: its sequence number and event
+ * name, with the shapes {@link asGatewayPayload} allows (`s`/`t` undefined when absent).
+ */
+export interface DispatchEnvelope {
+  readonly op: 0;
+  readonly s: number | null | undefined;
+  readonly t: string | null | undefined;
+}
