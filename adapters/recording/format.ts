@@ -66,6 +66,8 @@ export interface CassetteEngineOptions {
   readonly snapshot: unknown;
   /** Whether the engine had a token (replays give it a placeholder so IDENTIFY can be encoded). */
   readonly token: boolean;
+  /** The token as the cassette masks it (never the token itself); absent in older cassettes. */
+  readonly tokenMask?: string | null;
 }
 
 /** The first record of every cassette. */

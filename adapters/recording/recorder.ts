@@ -200,6 +200,9 @@ class Recorder implements SessionRecorder {
         framing: options.framing ?? 'engine',
         snapshot: r.value(options.snapshot ?? null),
         token: typeof options.token === 'string',
+        // The token's masked form: a replay uses it as the token, so a payload the engine refused for
+        // carrying the token (masked in the cassette) is refused again.
+        tokenMask: typeof options.token === 'string' ? this.#redactor.string(options.token) : null,
       },
     };
   }

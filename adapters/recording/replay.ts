@@ -181,7 +181,7 @@ class ReplayRun {
       snapshot: header.engine.snapshot ?? undefined,
       seed: header.seed,
       ...overrides,
-      token: header.engine.token ? REPLAY_TOKEN : undefined,
+      token: header.engine.token ? (header.engine.tokenMask ?? REPLAY_TOKEN) : undefined,
       runner: 'reducer',
       emitPayloads: true,
       now: () => this.#clock,

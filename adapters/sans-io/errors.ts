@@ -37,6 +37,13 @@ export class PayloadTooLargeError extends DiscordGatewayError {
   }
 }
 
+/** A payload given to `send()` contains the bot token; the token goes out in IDENTIFY and RESUME only. */
+export class PayloadContainsTokenError extends DiscordGatewayError {
+  constructor(op: number) {
+    super('PAYLOAD_CONTAINS_TOKEN', `The op ${op} payload contains the bot token; it was not sent. The token is only ever sent in IDENTIFY and RESUME.`);
+  }
+}
+
 const REJECTION_MESSAGES: Record<SendRejectedCommand['reason'], string> = {
   'not-ready': 'The session is not ready; wait for the ready event before sending.',
   'rate-limited': 'No rate-limit slot is free (120 payloads per 60 s); retry later or let it queue.',

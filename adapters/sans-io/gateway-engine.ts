@@ -25,7 +25,7 @@ import { createActorRunner, createReducerRunner, type GatewaySnapshot, type Mach
 import type { TimerName } from '../../machines/timers.js';
 import { createDecompressor, type StreamDecompressor } from './decompressor.js';
 import type { EngineEffect } from './effects.js';
-import { FatalCloseError, InvalidOptionError, InvalidStateError, PayloadTooLargeError, SendRejectedError } from './errors.js';
+import { FatalCloseError, InvalidOptionError, InvalidStateError, PayloadContainsTokenError, PayloadTooLargeError, SendRejectedError } from './errors.js';
 import { buildGatewayUrl, destinationOf, type GatewayEncodingName, type TransportCompressionName } from './gateway-url.js';
 import { stateName } from './state-name.js';
 
@@ -345,8 +345,10 @@ export class GatewayEngine {
    */
   send(payload: GatewayPayload, options: { queue?: boolean } = {}): number {
     return this.#call({ type: 'send', payload, queue: options.queue ?? true }, () => {
-      const size = this.encoding.encode(payload).byteLength;
-      if (size > MAX_OUTGOING_PAYLOAD_BYTES) throw new PayloadTooLargeError(size, MAX_OUTGOING_PAYLOAD_BYTES, payload.op);
+      const bytes = this.encoding.encode(payload);
+      if (bytes.byteLength > MAX_OUTGOING_PAYLOAD_BYTES) throw new PayloadTooLargeError(bytes.byteLength, MAX_OUTGOING_PAYLOAD_BYTES, payload.op);
+      // The token goes out in IDENTIFY and RESUME only; anywhere else it would reach logs and inspectors.
+      if (this.#token !== null && containsBytes(bytes, textEncoder.encode(this.#token))) throw new PayloadContainsTokenError(payload.op);
       const id = this.#nextSendId++;
       this.#feed({ type: 'user.send', id, payload, queue: options.queue ?? true, now: this.#at });
       return id;
@@ -657,6 +659,19 @@ function wantedSet(wanted: readonly string[] | undefined): ReadonlySet<string> |
     throw new InvalidOptionError('`wantedDispatches` must be an array of dispatch names such as "MESSAGE_CREATE".');
   }
   return new Set<string>([...wanted, 'READY', 'RESUMED']);
+}
+
+const textEncoder = new TextEncoder();
+
+/** Whether `needle` occurs in `haystack` (payloads are at most 4096 bytes: a plain scan is enough). */
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  if (needle.length === 0) return false;
+  const first = needle[0];
+  outer: for (let i = haystack.indexOf(first!); i !== -1 && i <= haystack.length - needle.length; i = haystack.indexOf(first!, i + 1)) {
+    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
 }
 
 /** Any thrown value as one of our typed errors (a foreign error is wrapped, never passed raw). */

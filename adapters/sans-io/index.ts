@@ -6,6 +6,7 @@ export {
   FatalCloseError,
   InvalidOptionError,
   InvalidStateError,
+  PayloadContainsTokenError,
   PayloadTooLargeError,
   SendRejectedError,
 } from './errors.js';

@@ -78,6 +78,7 @@ describe('createRecorder', () => {
         framing: 'platform',
         snapshot: null,
         token: true,
+        tokenMask: '*'.repeat(TOKEN.length),
       },
     });
     expect(cassette.start.at).toBe(1000.25);

@@ -58,19 +58,21 @@ describe('redaction', () => {
     const sink = memorySink();
     const scenario: SessionScenario = {
       name: 'user-sends-secrets',
-      description: 'presence updates naming the token and a secret',
+      description: 'presence updates naming the token (refused by the engine) and a secret (sent)',
       async run(session) {
-        session.driver.call((e) => e.send({ op: 3, d: { since: null, activities: [{ name: `token ${FAKE_GATEWAY_TOKEN}`, type: 0 }], status: 'online', afk: false } }));
+        expect(() => session.driver.call((e) => e.send({ op: 3, d: { since: null, activities: [{ name: `token ${FAKE_GATEWAY_TOKEN}`, type: 0 }], status: 'online', afk: false } }))).toThrowError(/contains the bot token/);
         session.driver.call((e) => e.send({ op: 3, d: { since: null, activities: [{ name: EXTRA_SECRET, type: 0, [EXTRA_SECRET]: 1 }], status: 'idle', afk: false } }));
-        await session.until(() => session.gateway.received.filter((r) => r.op === 3).length === 2);
+        await session.until(() => session.gateway.received.filter((r) => r.op === 3).length === 1);
       },
     };
     await recordScenario(scenario, sink, { secrets: [EXTRA_SECRET] });
     const bytes = sink.bytes();
     expect(findSecret(bytes, FAKE_GATEWAY_TOKEN)).toEqual([]);
     expect(findSecret(bytes, EXTRA_SECRET)).toEqual([]);
-    // Masked to the same length, in the input and in the command it caused.
+    // Masked to the same length, in the input (the engine refused that one with PAYLOAD_CONTAINS_TOKEN)
+    // and in the command the other caused.
     const text = JSON.stringify(readCassette(bytes).steps.filter((s) => s.input.type === 'send'));
+    expect(text).toContain('PAYLOAD_CONTAINS_TOKEN');
     expect(text).toContain(`token ${'*'.repeat(FAKE_GATEWAY_TOKEN.length)}`);
     expect(text).toContain(`"${'*'.repeat(EXTRA_SECRET.length)}":1`);
     expect(replayCassette(bytes).ok).toBe(true);
