@@ -35,17 +35,26 @@ FIXED_DISTANCE.build(fixedDistanceLengths(), 0, 32);
 
 const EMPTY = new Uint8Array(0);
 
+// A dynamic block's tables live only while that block is decoded (a sync flush ends every block
+// before its segment ends, and decoding never yields), so every decoder shares one set: about
+// 6 KiB that a thousand idle connections need not each hold.
+const SHARED_LITERAL = new HuffmanTable(LITERAL_ROOT_BITS, LITERAL_LENGTH_INFO);
+const SHARED_DISTANCE = new HuffmanTable(DISTANCE_ROOT_BITS, DISTANCE_INFO);
+const SHARED_CODE_LENGTH = new HuffmanTable(CODE_LENGTH_ROOT_BITS, CODE_LENGTH_INFO);
+const SHARED_LENGTHS = new Uint8Array(MAX_LITERAL_CODES + MAX_DISTANCE_CODES);
+const SHARED_CODE_LENGTH_LENGTHS = new Uint8Array(19);
+
 /**
  * Decodes DEFLATE blocks with a persistent window. The bit reader keeps at most 31 bits and
  * reads past the segment's end only as zero padding, which is detected as truncation.
  */
 export class DeflateDecoder {
   private readonly output: WindowedOutput;
-  private readonly literal = new HuffmanTable(LITERAL_ROOT_BITS, LITERAL_LENGTH_INFO);
-  private readonly distance = new HuffmanTable(DISTANCE_ROOT_BITS, DISTANCE_INFO);
-  private readonly codeLength = new HuffmanTable(CODE_LENGTH_ROOT_BITS, CODE_LENGTH_INFO);
-  private readonly lengths = new Uint8Array(MAX_LITERAL_CODES + MAX_DISTANCE_CODES);
-  private readonly codeLengthLengths = new Uint8Array(19);
+  private readonly literal = SHARED_LITERAL;
+  private readonly distance = SHARED_DISTANCE;
+  private readonly codeLength = SHARED_CODE_LENGTH;
+  private readonly lengths = SHARED_LENGTHS;
+  private readonly codeLengthLengths = SHARED_CODE_LENGTH_LENGTHS;
   private inp: Uint8Array = EMPTY;
   private inPos = 0;
   private end = 0;

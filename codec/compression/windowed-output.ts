@@ -5,7 +5,10 @@
  */
 import { CompressionLimitError } from './errors.js';
 
-const INITIAL_CAPACITY = 128 * 1024;
+// The buffer starts empty and grows on demand from this size: an idle connection holds only
+// what it has received (at most the window plus its largest message), not a fixed block.
+const MIN_CAPACITY = 4 * 1024;
+const EMPTY = new Uint8Array(0);
 
 /**
  * Output of one decompression context. `buf[0, pos)` is valid data: history, then the current
@@ -32,7 +35,7 @@ export class WindowedOutput {
     this.window = maxWindow;
     this.maxCapacity = maxMessageSize + maxWindow;
     this.format = format;
-    this.buf = new Uint8Array(Math.min(INITIAL_CAPACITY, this.maxCapacity));
+    this.buf = EMPTY;
   }
 
   /** Starts a new message at the current position; earlier output becomes history. */
@@ -64,7 +67,7 @@ export class WindowedOutput {
     const required = this.pos - keepFrom + n;
     let capacity = this.buf.length;
     // Sliding a nearly full buffer would repeat on every reserve; grow instead.
-    if (required * 2 > capacity) capacity = Math.min(this.maxCapacity, Math.max(capacity * 2, required));
+    if (required * 2 > capacity) capacity = Math.min(this.maxCapacity, Math.max(capacity * 2, required, MIN_CAPACITY));
     if (capacity === this.buf.length) {
       this.buf.copyWithin(0, keepFrom, this.pos);
     } else {
@@ -81,9 +84,9 @@ export class WindowedOutput {
     return this.buf.subarray(this.start, this.pos);
   }
 
-  /** Forgets all history and returns to a small buffer (for a new connection). */
+  /** Forgets all history and lets the buffer go (for a new connection). */
   reset(): void {
-    this.buf = new Uint8Array(Math.min(INITIAL_CAPACITY, this.maxCapacity));
+    this.buf = EMPTY;
     this.pos = 0;
     this.start = 0;
   }

@@ -9,6 +9,11 @@ import { HuffmanLiteralTable } from './zstd-huffman.js';
 /** Largest block content and decoded block size (before the window's own limit). */
 export const MAX_BLOCK_SIZE = 128 * 1024;
 
+// A block's literals are used up before its decoding returns (and decoding never yields), so
+// every context shares one buffer, sized to the largest block maximum seen: idle connections do
+// not each keep 128 KiB.
+let sharedBuffer = new Uint8Array(0);
+
 /** One block's literals and the frame's Huffman tree. */
 export class ZstdLiterals {
   /** Where the literals are: the block itself for raw literals, else an internal buffer. */
@@ -18,8 +23,7 @@ export class ZstdLiterals {
   /** Literals not yet used. */
   count = 0;
   private readonly huffman = new HuffmanLiteralTable();
-  // Sized on first use to the frame's block maximum, so idle or small-window contexts stay small.
-  private buffer = new Uint8Array(0);
+  private buffer = sharedBuffer;
 
   constructor() {
     this.data = this.buffer;
@@ -36,7 +40,8 @@ export class ZstdLiterals {
    */
   read(data: Uint8Array, pos: number, end: number, blockMax: number): number {
     if (pos >= end) throw zstdCorrupt('empty compressed block');
-    if (this.buffer.length < blockMax) this.buffer = new Uint8Array(blockMax);
+    if (sharedBuffer.length < blockMax) sharedBuffer = new Uint8Array(blockMax);
+    this.buffer = sharedBuffer;
     const b0 = data[pos]!;
     const type = b0 & 3;
     const sizeFormat = (b0 >>> 2) & 3;
