@@ -192,6 +192,20 @@ describe('scanJsonDispatch against the full JSON decoder (fuzz)', () => {
     );
   });
 
+  it('large payloads (over 4 KiB, where strings are skipped a word at a time), valid and mutated', () => {
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\u0001', 'é', '😀', '\u2028', 'a', 'b', ' '), fc.string({ minLength: 1, maxLength: 1, unit: 'binary' })), maxLength: 40 });
+    const bigD = fc.array(fc.record({ id: fc.string({ minLength: 17, maxLength: 19 }), name: text, n: fc.double({ noNaN: true, noDefaultInfinity: true }), tags: fc.array(text, { maxLength: 4 }) }), { minLength: 60, maxLength: 90 });
+    fc.assert(
+      fc.property(fc.constantFrom('PRESENCE_UPDATE', 'MESSAGE_CREATE', 'GUILD_CREATE'), fc.nat(), bigD, mutation, (t, s, d, edits) => {
+        const bytes = json(JSON.stringify({ t, s, op: 0, d }));
+        expect(bytes.length).toBeGreaterThan(4096);
+        checkAgainstFull(jsonEncoding, bytes);
+        checkAgainstFull(jsonEncoding, mutate(bytes, edits), false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('mutated payloads: an answer only where the full decoder agrees; bad input is its typed error', () => {
     fc.assert(
       fc.property(entries, mutation, (list, edits) => {
