@@ -169,6 +169,7 @@ export function render({ info, measuredCases, notes }) {
     `- Machine load: ${info.load}`,
     info.commit ? `- Commit: ${info.commit}` : null,
     `- Peers: ${info.peers.join('; ')}`,
+    '- Memory (idle and busy connections against @discordjs/ws): [MEMORY.md](MEMORY.md), from `npm run bench:memory`; browser bundle size: `npm run size`',
     '',
     '## Corpus',
     '',
