@@ -5,6 +5,7 @@
 // 1.9 GB/s (ws 0.74); 4000 B: 1.9 GB/s (ws 9.3, using Node's simdutf isUtf8, not browser-safe).
 import { bench, describe } from 'vitest';
 import { FrameDecoder } from '../../codec/websocket/frame-decoder.js';
+import { fixedChunks } from '../../test/helpers/chunks.js';
 import { Receiver, recordingSender } from '../../test/websocket/ws-internals.js';
 
 function stream(messageSize: number, count: number): Uint8Array {
@@ -14,18 +15,12 @@ function stream(messageSize: number, count: number): Uint8Array {
   return written();
 }
 
-function chunks(bytes: Uint8Array, size: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += size) out.push(bytes.subarray(i, i + size));
-  return out;
-}
-
 for (const [messageSize, count] of [
   [200, 5000],
   [4000, 250],
   [100_000, 10],
 ] as const) {
-  const input = chunks(stream(messageSize, count), 65536);
+  const input = fixedChunks(stream(messageSize, count), 65536);
   const buffers = input.map((c) => Buffer.from(c));
   describe(`${count} text messages of ${messageSize} B in 64 KiB chunks`, () => {
     bench('FrameDecoder', () => {

@@ -1,18 +1,6 @@
-/** Shared helpers of the compression tests: a real zlib peer, seeded randomness, chunking. */
+/** Shared helpers of the compression tests: a real zlib peer, generated payloads, crafted streams. */
 import { readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
-
-/** A deterministic PRNG (mulberry32) so random chunkings are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Compresses `messages` the way Discord does: one node:zlib deflate stream, each message written
@@ -37,25 +25,6 @@ export async function zlibStreamSegments(
   }
   deflate.close();
   return segments;
-}
-
-/** Splits `bytes` into chunks of random sizes (1..maxChunk), reproducibly. */
-export function randomChunks(bytes: Uint8Array, random: () => number, maxChunk: number): Uint8Array[] {
-  const chunks: Uint8Array[] = [];
-  let at = 0;
-  while (at < bytes.length) {
-    const size = 1 + Math.floor(random() * maxChunk);
-    chunks.push(bytes.subarray(at, at + size));
-    at += size;
-  }
-  return chunks;
-}
-
-/** Random bytes (incompressible: forces stored blocks). */
-export function randomBytes(length: number, random: () => number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) bytes[i] = Math.floor(random() * 256);
-  return bytes;
 }
 
 const WORDS = 'the a gateway shard guild channel role member presence voice ping pong hello world'.split(' ');

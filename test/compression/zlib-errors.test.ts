@@ -8,7 +8,8 @@ import {
   ZlibStreamInflater,
 } from '../../codec/compression/index.js';
 import { DiscordGatewayError } from '../../codec/errors.js';
-import { BitWriter, concat, gatewayText, hex, randomBytes, seededRandom, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
+import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
+import { BitWriter, concat, gatewayText, hex, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
 
 const encoder = new TextEncoder();
 const MARKER = hex('00 00 ff ff');

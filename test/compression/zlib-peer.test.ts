@@ -7,11 +7,10 @@ import {
   copy,
   gatewayText,
   hex,
-  randomBytes,
-  seededRandom,
   ZLIB_HEADER,
   zlibStreamSegments,
 } from './helpers.js';
+import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
 
 const encoder = new TextEncoder();
 

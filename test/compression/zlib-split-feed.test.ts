@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ZlibStreamInflater } from '../../codec/compression/index.js';
 import { endsWithSyncFlush } from '../../codec/compression/zlib-stream-inflater.js';
-import { concat, gatewayText, randomBytes, randomChunks, seededRandom, zlibStreamSegments } from './helpers.js';
+import { randomChunks } from '../helpers/chunks.js';
+import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
+import { concat, gatewayText, zlibStreamSegments } from './helpers.js';
 
 const encoder = new TextEncoder();
 

@@ -112,10 +112,7 @@ export function ackAround(inner: number[]): Uint8Array {
 }
 
 /** Splits bytes at the given offsets. */
-export function splitAt(bytes: Uint8Array, ...cuts: number[]): Uint8Array[] {
-  const bounds = [0, ...cuts, bytes.length];
-  return bounds.slice(0, -1).map((from, i) => bytes.subarray(from, bounds[i + 1]));
-}
+export { splitAt } from '../helpers/chunks.js';
 
 /** A message as fragments: the first with `opcode`, then continuations, the last final. */
 export function fragments(first: (p: Uint8Array, o: Options) => Uint8Array, parts: readonly Uint8Array[]): Uint8Array {

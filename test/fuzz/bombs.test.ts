@@ -14,6 +14,7 @@ import { type CompressionError, CompressionLimitError, ZlibStreamInflater, ZstdS
 import { decodeEtf, EtfDecodeError } from '../../codec/encoding/index.js';
 import { WebSocketProtocolError } from '../../codec/websocket/index.js';
 import { zlibStreamSegments, zstdBlock, zstdFrameHeader } from '../compression/helpers.js';
+import { fixedChunks } from '../helpers/chunks.js';
 import { frame, OP, parseClientFrames, readClose, requestKey, upgradeResponse } from '../helpers/ws-wire.js';
 import { arrayBuffers, gc, mib } from './support/memory.js';
 import { join } from './support/mutate.js';
@@ -40,18 +41,12 @@ function pushAll(context: { push(bytes: Uint8Array): Uint8Array | null }, pieces
   for (const piece of pieces) context.push(piece);
 }
 
-function pieces(bytes: Uint8Array, size: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < bytes.length; at += size) out.push(bytes.subarray(at, at + size));
-  return out;
-}
-
 describe('zlib-stream bombs', () => {
   it('50 MiB of zeros in 50 KB stops at maxMessageSize (1 MiB), whole or in 1 KiB messages, allocating about the bound', async () => {
     const [bomb] = (await zlibStreamSegments([new Uint8Array(50 * MiB)], { level: 9 })) as [Uint8Array];
     expect(bomb.length).toBeLessThan(60 * KiB);
     for (const size of [bomb.length, 1024]) {
-      const { error, grown, ms } = measure(() => pushAll(new ZlibStreamInflater({ maxMessageSize: MiB }), pieces(bomb, size)));
+      const { error, grown, ms } = measure(() => pushAll(new ZlibStreamInflater({ maxMessageSize: MiB }), fixedChunks(bomb, size)));
       expect(error).toBeInstanceOf(CompressionLimitError);
       expect((error as CompressionLimitError).code).toBe('INFLATED_TOO_LARGE');
       expect((error as CompressionLimitError).closeCode).toBe(1009);
@@ -93,7 +88,7 @@ describe('zstd-stream bombs', () => {
     const blocks = Array.from({ length: 600 }, () => zstdBlock(1, [0x41], { size: 128 * KiB }));
     const bomb = join(zstdFrameHeader({ windowDescriptor: 0x50 }), ...blocks);
     for (const size of [bomb.length, 64]) {
-      const { error, grown, ms } = measure(() => pushAll(new ZstdStreamDecompressor({ maxMessageSize: MiB, maxWindowSize: MiB }), pieces(bomb, size)));
+      const { error, grown, ms } = measure(() => pushAll(new ZstdStreamDecompressor({ maxMessageSize: MiB, maxWindowSize: MiB }), fixedChunks(bomb, size)));
       expect((error as CompressionLimitError).code).toBe('INFLATED_TOO_LARGE');
       expect(grown, mib(grown)).toBeLessThan(2 * (MiB + MiB) + 256 * KiB);
       expect(ms).toBeLessThan(1000);
@@ -102,7 +97,7 @@ describe('zstd-stream bombs', () => {
 
   it('32 MiB of long matches (sequences, made by python-zstandard) in 3.8 KB stop at maxMessageSize', () => {
     const bomb = new Uint8Array(readFileSync(new URL('fixtures/zstd-sequence-bomb.zst', import.meta.url)));
-    const { error, grown, ms } = measure(() => pushAll(new ZstdStreamDecompressor({ maxMessageSize: MiB, maxWindowSize: MiB }), pieces(bomb, 100)));
+    const { error, grown, ms } = measure(() => pushAll(new ZstdStreamDecompressor({ maxMessageSize: MiB, maxWindowSize: MiB }), fixedChunks(bomb, 100)));
     expect((error as CompressionLimitError).code).toBe('INFLATED_TOO_LARGE');
     expect(grown, mib(grown)).toBeLessThan(2 * (MiB + MiB) + 256 * KiB);
     expect(ms).toBeLessThan(1000);

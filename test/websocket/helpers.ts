@@ -1,6 +1,7 @@
 // Shared helpers for the WebSocket codec tests.
 import { createHash } from 'node:crypto';
 import { FrameDecoder, type WebSocketFrameEvent } from '../../codec/websocket/index.js';
+import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
 
 /** Bytes from a hex string; spaces are ignored. */
 export function hex(text: string): Uint8Array {
@@ -27,24 +28,9 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 
 export const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-/** A small seeded PRNG (mulberry32) so random chunkings are reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Deterministic bytes for payloads. */
 export function pattern(length: number, seed = 1): Uint8Array {
-  const next = seeded(seed);
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = (next() * 256) | 0;
-  return out;
+  return randomBytes(length, seededRandom(seed));
 }
 
 /** Everything the decoder yields for the pushes so far. */
@@ -63,18 +49,6 @@ export function decodeChunks(chunks: Uint8Array[], options?: { maxMessageSize?: 
     events.push(...drain(decoder));
   }
   return events.map((e) => ('data' in e ? { ...e, data: e.data.slice() } : e));
-}
-
-/** `bytes` cut into pieces whose sizes come from a seeded PRNG (1..maxPiece). */
-export function randomChunks(bytes: Uint8Array, seed: number, maxPiece: number): Uint8Array[] {
-  const next = seeded(seed);
-  const chunks: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
-    const size = 1 + Math.floor(next() * maxPiece);
-    chunks.push(bytes.slice(i, i + size));
-    i += size;
-  }
-  return chunks;
 }
 
 /** A server frame (unmasked) built by hand, for malformed inputs the encoder refuses to make. */

@@ -1,7 +1,9 @@
 // Any split of the input gives the same result as feeding it whole.
 import { describe, expect, it } from 'vitest';
 import { WebSocketClient, type WebSocketClientEvent } from '../../codec/websocket/index.js';
-import { ascii, concat, decodeChunks, digestEvents, hex, pattern, randomChunks, seeded, serverFrame } from './helpers.js';
+import { randomChunks } from '../helpers/chunks.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { ascii, concat, decodeChunks, digestEvents, hex, pattern, serverFrame } from './helpers.js';
 import { recordingSender } from './ws-internals.js';
 
 // Text, a fragmented text with a ping inside and a code point cut between fragments, a 16-bit
@@ -96,7 +98,7 @@ describe('WebSocketClient split-feed: handshake response and frames in one strea
 describe('FrameDecoder split-feed: a ~1 MB stream from ws Sender in seeded random chunks', () => {
   // Messages of every length form, some fragmented by ws, with pings between.
   const { sender, written } = recordingSender();
-  const next = seeded(2024);
+  const next = seededRandom(2024);
   let total = 0;
   let count = 0;
   while (total < 1_000_000) {
@@ -136,7 +138,7 @@ describe('FrameDecoder split-feed: a ~1 MB stream from ws Sender in seeded rando
     [6, 300_000],
   ] as const) {
     it(`gives the same events in chunks of 1..${maxPiece} bytes (seed ${seed})`, () => {
-      expect(digestEvents(decodeChunks(randomChunks(stream, seed, maxPiece)))).toEqual(whole);
+      expect(digestEvents(decodeChunks(randomChunks(stream, seededRandom(seed), maxPiece)))).toEqual(whole);
     });
   }
 });

@@ -6,7 +6,9 @@ import {
   Opcode,
   type WebSocketFrameEvent,
 } from '../../codec/websocket/index.js';
-import { ascii, concat, decodeChunks, digest, digestEvents, pattern, randomChunks } from './helpers.js';
+import { randomChunks } from '../helpers/chunks.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { ascii, concat, decodeChunks, digest, digestEvents, pattern } from './helpers.js';
 import { Receiver, recordingSender, wsFrame } from './ws-internals.js';
 
 type Heard =
@@ -78,7 +80,7 @@ describe('our frames, read by ws', () => {
       { type: 'close', code: 4000, reason: 'resume please' },
     ];
     expect(digestEvents(await wsHears([concat(...frames)]))).toEqual(digestEvents(expected));
-    expect(digestEvents(await wsHears(randomChunks(concat(...frames), 5, 3000)))).toEqual(digestEvents(expected));
+    expect(digestEvents(await wsHears(randomChunks(concat(...frames), seededRandom(5), 3000)))).toEqual(digestEvents(expected));
   });
 
   it('ws Receiver reads our empty close and a truncated long reason', async () => {
@@ -116,7 +118,7 @@ describe("ws Sender's frames, read by us", () => {
     ];
     expect(digestEvents(decodeChunks([bytes]))).toEqual(digestEvents(expected));
     for (const seed of [1, 2, 3]) {
-      expect(digestEvents(decodeChunks(randomChunks(bytes, seed, 4096)))).toEqual(digestEvents(expected));
+      expect(digestEvents(decodeChunks(randomChunks(bytes, seededRandom(seed), 4096)))).toEqual(digestEvents(expected));
     }
   });
 

@@ -5,6 +5,7 @@
  * shrinks well and applies to any input.
  */
 import fc from 'fast-check';
+import { cutAnywhere, fixedChunks } from '../../helpers/chunks.js';
 
 /** One edit of a byte string. */
 export type Mutation =
@@ -129,16 +130,6 @@ export function chunkingArb(maxCuts = 8): fc.Arbitrary<Chunking> {
  * byte becomes pieces of `ceil(length / maxPieces)` bytes on long inputs, to keep runs short.
  */
 export function chunk(bytes: Uint8Array, chunking: Chunking, maxPieces = 2048): Uint8Array[] {
-  if (chunking.kind === 'bytes') {
-    const size = Math.max(1, Math.ceil(bytes.length / maxPieces));
-    return Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
-  }
-  const points = [...new Set(chunking.cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const pieces: Uint8Array[] = [];
-  let from = 0;
-  for (const point of [...points, bytes.length]) {
-    pieces.push(bytes.subarray(from, point));
-    from = point;
-  }
-  return pieces;
+  if (chunking.kind === 'bytes') return fixedChunks(bytes, Math.max(1, Math.ceil(bytes.length / maxPieces)));
+  return cutAnywhere(bytes, chunking.cuts);
 }
