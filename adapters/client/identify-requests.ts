@@ -6,7 +6,7 @@ import { DiscordGatewayError } from '../../codec/errors.js';
 import type { IdentifyQueue } from './identify-queue.js';
 
 /** How long to wait before asking a failing identify queue again, in ms. */
-export const IDENTIFY_RETRY_MS = 5000;
+const IDENTIFY_RETRY_MS = 5000;
 
 /** One `identify.request` at a time: granted, cancelled, or retried when the queue fails. */
 export class IdentifyRequests {
@@ -20,11 +20,6 @@ export class IdentifyRequests {
     this.#queue = queue;
     this.#grant = grant;
     this.#fail = fail;
-  }
-
-  /** Whether a request waits for its slot. */
-  get pending(): boolean {
-    return this.#pending !== null;
   }
 
   /** Asks for a slot for `shardId`, replacing any earlier request. */

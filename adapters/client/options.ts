@@ -79,7 +79,7 @@ export interface GatewayClientOptions {
 }
 
 /** The IDENTIFY data (no token) a client's options describe. */
-export function identifyData(options: GatewayClientOptions, properties: GatewayIdentifyProperties): IdentifyData {
+function identifyData(options: GatewayClientOptions, properties: GatewayIdentifyProperties): IdentifyData {
   if (typeof options.token !== 'string' || options.token.length === 0) {
     throw new InvalidOptionError('`token` must be a non-empty string (the bot token from the developer portal).');
   }

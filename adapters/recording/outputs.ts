@@ -45,7 +45,7 @@ export function sameOutput(expected: StepOutput, actual: StepOutput): boolean {
 }
 
 /** Deep equality over JSON-like values and bytes; a key holding `undefined` counts as absent. */
-export function deepEqual(a: unknown, b: unknown): boolean {
+function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (a instanceof Uint8Array || b instanceof Uint8Array) {

@@ -57,32 +57,6 @@ export class BackwardBitReader {
     return (this.container >>> this.avail) & MASK[n]!;
   }
 
-  /** Reads `n` bits (0..30) as a little-endian value, in pieces of at most 24 bits. */
-  readLong(n: number): number {
-    if (n <= 24) return this.read(n);
-    const high = this.read(n - 16);
-    return (high << 16) | this.read(16);
-  }
-
-  /** The next `n` bits (1..24) without consuming them; bits past the start read as zero. */
-  peek(n: number): number {
-    if (this.avail < n) {
-      this.refill();
-      if (this.avail < n) return (this.container << (n - this.avail)) & MASK[n]!;
-    }
-    return (this.container >>> (this.avail - n)) & MASK[n]!;
-  }
-
-  /** Consumes `n` bits already seen with {@link peek}. */
-  skip(n: number): void {
-    if (this.avail >= n) {
-      this.avail -= n;
-    } else {
-      this.over += n - this.avail;
-      this.avail = 0;
-    }
-  }
-
   /** Bits not yet read (0 once the stream is exactly consumed). */
   remaining(): number {
     return this.avail + (this.next - this.start + 1) * 8;

@@ -34,8 +34,6 @@ export const CODE_LENGTH_ORDER = new Uint8Array([
 export const MAX_LITERAL_CODES = 286;
 /** Largest number of distance codes a dynamic block may declare (symbols 0..29). */
 export const MAX_DISTANCE_CODES = 30;
-/** Longest match DEFLATE can express. */
-export const MAX_MATCH = 258;
 /** Farthest back a match may reach: the sliding window of DEFLATE. */
 export const WINDOW_SIZE = 32768;
 

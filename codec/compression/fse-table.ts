@@ -124,7 +124,7 @@ function readForward(data: Uint8Array, bit: number, n: number, endBit: number): 
 }
 
 /** Builds a table from one of the default distributions of RFC 8878 section 3.1.1.3.2.2. */
-export function predefinedTable(counts: readonly number[], log: number): FseTable {
+function predefinedTable(counts: readonly number[], log: number): FseTable {
   const table = new FseTable();
   table.build(counts, counts.length, log);
   return table;

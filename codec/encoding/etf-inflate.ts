@@ -78,7 +78,7 @@ function sizeMismatch(declaredSize: number, offset: number, cause?: unknown): Et
 }
 
 /** Adler-32 (RFC 1950) of `data`; fflate's unzlibSync skips this check, so we make it. */
-export function adler32(data: Uint8Array): number {
+function adler32(data: Uint8Array): number {
   let a = 1;
   let b = 0;
   const length = data.length;
