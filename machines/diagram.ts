@@ -4,6 +4,7 @@
  * that stay in the same state) are left out to keep the picture readable.
  */
 import type { AnyStateMachine } from 'xstate';
+import { DiscordGatewayError } from '../codec/errors.js';
 
 type Node = AnyStateMachine['root'];
 
@@ -54,10 +55,23 @@ export function toMermaid(machine: AnyStateMachine): string {
 /** Markers around the generated diagram in README.md. */
 export const DIAGRAM_MARKERS = { start: '<!-- state-diagram:start (npm run diagram) -->', end: '<!-- state-diagram:end -->' } as const;
 
-/** `markdown` with the text between the diagram markers replaced by `diagram` in a mermaid block. */
+/** {@link withDiagram} found nowhere to put the diagram: the markers are missing or out of order. */
+export class DiagramMarkersError extends DiscordGatewayError {
+  constructor() {
+    super(
+      'DIAGRAM_MARKERS_MISSING',
+      `The markdown needs the line ${DIAGRAM_MARKERS.start} followed later by ${DIAGRAM_MARKERS.end}; add both where the state diagram belongs.`,
+    );
+  }
+}
+
+/**
+ * `markdown` with the text between the diagram markers replaced by `diagram` in a mermaid block;
+ * {@link DiagramMarkersError} when the markers are missing.
+ */
 export function withDiagram(markdown: string, diagram: string): string {
   const start = markdown.indexOf(DIAGRAM_MARKERS.start);
   const end = markdown.indexOf(DIAGRAM_MARKERS.end);
-  if (start < 0 || end < start) throw new Error(`README.md needs the markers ${DIAGRAM_MARKERS.start} and ${DIAGRAM_MARKERS.end}`);
+  if (start < 0 || end < start) throw new DiagramMarkersError();
   return `${markdown.slice(0, start + DIAGRAM_MARKERS.start.length)}\n\`\`\`mermaid\n${diagram}\n\`\`\`\n${markdown.slice(end)}`;
 }

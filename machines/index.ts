@@ -20,7 +20,7 @@ export { eventFromPayload } from './payload-events.js';
 export { nextRandom, seedRandom } from './random.js';
 export { DEFAULT_RATE_LIMIT, defaultMarginMs, liveSends, msUntilSlot, reservedSlots, userSlotsLeft, type RateLimitPolicy } from './rate-limit.js';
 export { DEFAULT_TIMEOUTS, TIMER_NAMES, type TimeoutPolicy, type TimerName } from './timers.js';
-export { DIAGRAM_MARKERS, toMermaid, withDiagram } from './diagram.js';
+export { DIAGRAM_MARKERS, DiagramMarkersError, toMermaid, withDiagram } from './diagram.js';
 export { createActorRunner, createReducerRunner, type GatewaySnapshot, type MachineRunner, type RunnerOptions } from './runner.js';
 export { isNewSequence } from './sequence.js';
 export { DEFAULT_IDENTIFY_BUDGET, liveIdentifies, msUntilIdentifyAllowed, type IdentifyBudgetPolicy } from './identify-budget.js';

@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import type { TimerName } from '../../machines/timers.js';
 import type { EngineEffect } from '../sans-io/effects.js';
 import type { GatewayEngine } from '../sans-io/gateway-engine.js';
+import { DriveTimeoutError } from './errors.js';
 
 /** Options of {@link driveEngine}. */
 export interface DriveEngineOptions {
@@ -24,7 +25,7 @@ export interface EngineDriver {
   readonly engine: GatewayEngine;
   /** Makes an engine call and performs the effects it produced; a throw is reported to `onThrown` and rethrown. */
   call<T>(fn: (engine: GatewayEngine) => T): T;
-  /** Resolves once `check(engine)` holds after some engine call (checked at once too). */
+  /** Resolves once `check(engine)` holds after some engine call (checked at once too); {@link DriveTimeoutError} after `timeoutMs`. */
   until(check: (engine: GatewayEngine) => boolean, timeoutMs?: number): Promise<void>;
   /** Resolves with the final state once the machine is `closed` or `failed`. */
   readonly finished: Promise<string>;
@@ -160,7 +161,7 @@ export function driveEngine(engine: GatewayEngine, options: DriveEngineOptions =
         };
         const timer = setTimeout(() => {
           waiters.delete(attempt);
-          reject(new Error(`driveEngine: the condition did not hold within ${timeoutMs} ms (state ${engine.state}).`));
+          reject(new DriveTimeoutError(timeoutMs, engine.state));
         }, timeoutMs);
         waiters.add(attempt);
         attempt();

@@ -37,6 +37,22 @@ export class RecorderError extends DiscordGatewayError {
 }
 
 /**
+ * `driveEngine`'s `until` gave up: the engine did not reach the awaited condition in time. `state`
+ * says where the machine stood, which usually tells why (still `connecting`: the gateway is not
+ * reachable).
+ */
+export class DriveTimeoutError extends DiscordGatewayError {
+  declare readonly code: 'DRIVE_TIMEOUT';
+  /** The machine state when the wait gave up. */
+  readonly state: string;
+
+  constructor(timeoutMs: number, state: string) {
+    super('DRIVE_TIMEOUT', `The awaited condition did not hold within ${timeoutMs} ms (the machine is in ${state}); check that the gateway is reachable, or pass until() a longer timeout.`);
+    this.state = state;
+  }
+}
+
+/**
  * A replay produced different outputs than the recording at one step. `message` is the full
  * readable report; `expected` and `actual` hold the step's outputs as text lines, so test
  * runners that diff them (vitest does) show the difference too.

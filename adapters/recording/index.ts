@@ -8,7 +8,7 @@ export { type ReadCassetteOptions, readCassette } from './cassette-reader.js';
 export { CassetteWriter } from './cassette-writer.js';
 export { describeInput, describePayload, describePayloads } from './describe.js';
 export { dispatchDigest } from './dispatch-digest.js';
-export { CassetteError, type CassetteErrorCode, RecorderError, type RecorderErrorCode, ReplayMismatchError } from './errors.js';
+export { CassetteError, type CassetteErrorCode, DriveTimeoutError, RecorderError, type RecorderErrorCode, ReplayMismatchError } from './errors.js';
 export {
   CASSETTE_FORMAT,
   CASSETTE_MAGIC,

@@ -1,4 +1,5 @@
 /** A small argument parser for the `discord-gateway` commands: `--name value`, `--name=value`, flags. */
+import { DiscordGatewayError } from '../../../codec/errors.js';
 
 /** Parsed arguments: options by name (without dashes), flags, and positional arguments. */
 export interface ParsedArgs {
@@ -7,8 +8,14 @@ export interface ParsedArgs {
   readonly positional: string[];
 }
 
-/** A command line that cannot be understood; the message says what was wrong. */
-export class UsageError extends Error {}
+/** A command line that cannot be understood; the message says what was wrong (the command exits 2). */
+export class UsageError extends DiscordGatewayError {
+  declare readonly code: 'CLI_USAGE';
+
+  constructor(message: string) {
+    super('CLI_USAGE', message);
+  }
+}
 
 /** Parses `args` knowing which names take a value and which are flags; anything else is an error. */
 export function parseArgs(args: readonly string[], spec: { values: readonly string[]; flags: readonly string[] }): ParsedArgs {

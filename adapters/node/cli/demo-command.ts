@@ -4,6 +4,7 @@
  * shows each RESUME, checks that every dispatch arrived exactly once and in order, closes with
  * 1000 and prints a summary. With DISCORD_TOKEN set it connects to the real gateway instead.
  */
+import { DiscordGatewayError } from '../../../codec/errors.js';
 import { startFakeGateway } from '../../fake-gateway/index.js';
 import type { GatewayClient } from '../../client/gateway-client.js';
 import { createGatewayClient } from '../create-gateway-client.js';
@@ -57,7 +58,7 @@ async function fakeGateway(total: number, io: CommandIO): Promise<number> {
     await phase(tally, Math.floor((2 * total) / 3), view, 'forcing a zombie connection: the gateway stops acknowledging heartbeats', () => gateway.dropAcks(true));
     await streaming;
     // Done when the client has seen the session's last dispatch (replays and RESUMED included).
-    await until(() => tally.sequences.at(-1) === session.history.at(-1)?.s || io.signal.aborted, 30_000);
+    await until(() => tally.sequences.at(-1) === session.history.at(-1)?.s || io.signal.aborted, 30_000, 'the last dispatch to arrive');
     view.event('closing with 1000 (the session ends)');
     await client.close(1000);
     const expected = session.history.map((record) => record.s);
@@ -74,7 +75,7 @@ async function fakeGateway(total: number, io: CommandIO): Promise<number> {
 
 /** Waits until the client has seen `at` dispatches, then does `act`. */
 async function phase(tally: Tally, at: number, view: LiveView, what: string, act: () => unknown): Promise<void> {
-  await until(() => tally.dispatches >= at, 30_000);
+  await until(() => tally.dispatches >= at, 30_000, `dispatch ${at} to arrive`);
   view.event(what);
   await act();
 }
@@ -87,7 +88,7 @@ async function realGateway(token: string, seconds: number, io: CommandIO): Promi
   const tally = watch(client, view, io.signal);
   try {
     await client.connect();
-    await until(() => io.signal.aborted, seconds * 1000);
+    await until(() => io.signal.aborted, seconds * 1000, 'Ctrl-C');
     view.event('closing with 1000');
     await client.close(1000);
     return summary(tally, null, performance.now() - started, view);
@@ -167,10 +168,17 @@ function summary(tally: Tally, expected: number[] | null, elapsedMs: number, vie
   return exact === false ? 1 : 0;
 }
 
-async function until(done: () => boolean, timeoutMs: number): Promise<void> {
+/** A step of the demo did not happen in time: the client is stuck, or the machine far too busy. */
+class DemoTimeoutError extends DiscordGatewayError {
+  constructor(awaited: string, timeoutMs: number) {
+    super('DEMO_TIMEOUT', `waited ${timeoutMs} ms for ${awaited}; the client may be stuck (run again, or with fewer --dispatches on a busy machine)`);
+  }
+}
+
+async function until(done: () => boolean, timeoutMs: number, awaited: string): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!done()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
+    if (performance.now() > deadline) throw new DemoTimeoutError(awaited, timeoutMs);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
