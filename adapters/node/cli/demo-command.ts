@@ -88,7 +88,7 @@ async function realGateway(token: string, seconds: number, io: CommandIO): Promi
   const tally = watch(client, view, io.signal);
   try {
     await client.connect();
-    await until(() => io.signal.aborted, seconds * 1000, 'Ctrl-C');
+    await sleep(seconds * 1000, io.signal); // the run's length, or Ctrl-C: either ends it normally
     view.event('closing with 1000');
     await client.close(1000);
     return summary(tally, null, performance.now() - started, view);
@@ -173,6 +173,20 @@ class DemoTimeoutError extends DiscordGatewayError {
   constructor(awaited: string, timeoutMs: number) {
     super('DEMO_TIMEOUT', `waited ${timeoutMs} ms for ${awaited}; the client may be stuck (run again, or with fewer --dispatches on a busy machine)`);
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', done);
+  });
 }
 
 async function until(done: () => boolean, timeoutMs: number, awaited: string): Promise<void> {
