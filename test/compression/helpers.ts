@@ -41,24 +41,6 @@ export function gatewayText(approxLength: number, random: () => number): Uint8Ar
   return new TextEncoder().encode(text.slice(0, approxLength));
 }
 
-/** Concatenates byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-/** Bytes from a hex string (whitespace ignored). */
-export function hex(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-}
-
 /** A copy of bytes (the inflater's result is a view into a reused buffer). */
 export function copy(bytes: Uint8Array | null): Uint8Array | null {
   return bytes === null ? null : bytes.slice();

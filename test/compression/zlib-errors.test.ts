@@ -9,7 +9,8 @@ import {
 } from '../../codec/compression/index.js';
 import { DiscordGatewayError } from '../../codec/errors.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
-import { BitWriter, concat, gatewayText, hex, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
+import { concat, hex } from '../helpers/bytes.js';
+import { BitWriter, gatewayText, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
 
 const encoder = new TextEncoder();
 const MARKER = hex('00 00 ff ff');

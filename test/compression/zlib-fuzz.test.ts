@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CompressionError, ZlibStreamInflater } from '../../codec/compression/index.js';
 import { cutAnywhere } from '../helpers/chunks.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
-import { concat, gatewayText, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
+import { concat } from '../helpers/bytes.js';
+import { gatewayText, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
 
 const MARKER = new Uint8Array([0, 0, 0xff, 0xff]);
 

@@ -1,16 +1,9 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { CompressionError, ZlibStreamInflater } from '../../codec/compression/index.js';
-import {
-  BitWriter,
-  concat,
-  copy,
-  gatewayText,
-  hex,
-  ZLIB_HEADER,
-  zlibStreamSegments,
-} from './helpers.js';
+import { concat, hex } from '../helpers/bytes.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
+import { BitWriter, copy, gatewayText, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
 
 const encoder = new TextEncoder();
 

@@ -3,7 +3,8 @@ import { ZlibStreamInflater } from '../../codec/compression/index.js';
 import { endsWithSyncFlush } from '../../codec/compression/zlib-stream-inflater.js';
 import { randomChunks } from '../helpers/chunks.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
-import { concat, gatewayText, zlibStreamSegments } from './helpers.js';
+import { concat } from '../helpers/bytes.js';
+import { gatewayText, zlibStreamSegments } from './helpers.js';
 
 const encoder = new TextEncoder();
 

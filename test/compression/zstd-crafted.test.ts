@@ -6,7 +6,8 @@ import {
   DEFAULT_MAX_ZSTD_WINDOW_SIZE,
   ZstdStreamDecompressor,
 } from '../../codec/compression/index.js';
-import { concat, le, zstdBlock, zstdFrameHeader, zstdFixtures } from './helpers.js';
+import { concat } from '../helpers/bytes.js';
+import { le, zstdBlock, zstdFrameHeader, zstdFixtures } from './helpers.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 

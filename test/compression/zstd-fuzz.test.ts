@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { Decompress as FzstdDecompress } from 'fzstd';
 import { describe, expect, it } from 'vitest';
 import { CompressionError, ZstdStreamDecompressor } from '../../codec/compression/index.js';
-import { concat, zstdFixtures, zstdFrameHeader } from './helpers.js';
+import { concat } from '../helpers/bytes.js';
+import { zstdFixtures, zstdFrameHeader } from './helpers.js';
 
 const fixtures = zstdFixtures();
 const small = fixtures.find((f) => f.name === 'small-level3')!;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ZstdStreamDecompressor } from '../../codec/compression/index.js';
 import { randomChunks } from '../helpers/chunks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { concat, zstdFixtures } from './helpers.js';
+import { concat } from '../helpers/bytes.js';
+import { zstdFixtures } from './helpers.js';
 
 const fixtures = zstdFixtures();
 const byName = (name: string) => fixtures.find((f) => f.name === name)!;

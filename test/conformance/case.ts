@@ -5,6 +5,7 @@
 import type { GatewayPayload } from '../../codec/encoding/payload.js';
 import type { DiscordGatewayError } from '../../codec/errors.js';
 import { WebSocketProtocolError } from '../../codec/websocket/index.js';
+import { concat } from '../helpers/bytes.js';
 import { bytesOf, closeBody, frame, OP } from '../helpers/ws-wire.js';
 import type { ClientOptions } from './clients.js';
 import type { Handshake, Step } from './raw-server.js';
@@ -85,14 +86,7 @@ export const raw = (opcode: number, payload: Uint8Array | string = '', o: Option
 
 /** Bytes glued together (one TCP write). */
 export function glue(...parts: (Uint8Array | string | number[])[]): Uint8Array {
-  const arrays = parts.map((p) => (Array.isArray(p) ? Uint8Array.from(p) : bytesOf(p)));
-  const out = new Uint8Array(arrays.reduce((n, a) => n + a.length, 0));
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
+  return concat(parts.map((p) => (Array.isArray(p) ? Uint8Array.from(p) : bytesOf(p))));
 }
 
 /** `{"op":11,"d":""}` is 16 bytes: an ACK padded to exactly `length` bytes (at least 16). */

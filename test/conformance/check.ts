@@ -1,22 +1,21 @@
 /** Compares what the server saw and what the client reported with a case's expectations. */
 import { expect } from 'vitest';
+import { toHex } from '../helpers/bytes.js';
 import { OP, readClose } from '../helpers/ws-wire.js';
 import type { ConformanceCase, Reply } from './case.js';
 import type { ServerObservation } from './raw-server.js';
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-
 /** A frame the client wrote, in the form the tables use (pong payloads as hex, closes by code). */
 export function describeFrames(observation: ServerObservation): unknown[] {
   return observation.frames.map((f) => {
-    if (f.opcode === OP.pong) return { op: 'pong', payload: hex(f.payload) };
+    if (f.opcode === OP.pong) return { op: 'pong', payload: toHex(f.payload) };
     if (f.opcode === OP.close) return { op: 'close', code: readClose(f.payload).code };
     return { op: `opcode ${f.opcode}`, payload: Buffer.from(f.payload).toString('latin1').slice(0, 80) };
   });
 }
 
 export function describeReplies(replies: readonly Reply[]): unknown[] {
-  return replies.map((r) => (r.op === 'pong' ? { op: 'pong', payload: hex(r.payload) } : r));
+  return replies.map((r) => (r.op === 'pong' ? { op: 'pong', payload: toHex(r.payload) } : r));
 }
 
 /** The server's side of every case: a valid upgrade request, valid client frames, the expected replies, TCP ended. */

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { GatewayEngine } from '../../adapters/sans-io/gateway-engine.js';
 import type { EngineEffect } from '../../adapters/sans-io/effects.js';
 import { WebSocketProtocolError } from '../../codec/websocket/errors.js';
+import { concat } from '../helpers/bytes.js';
 import { closeBody, frame, OP, parseClientFrames, readClose, requestKey, upgradeResponse } from '../helpers/ws-wire.js';
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -15,16 +16,6 @@ const MESSAGE = frame({ opcode: OP.text, payload: json({ op: 0, t: 'MESSAGE_CREA
 const BAD_TEXT = frame({ opcode: OP.text, payload: Uint8Array.of(0x7b, 0xc3, 0x28, 0x7d) });
 const PING = frame({ opcode: OP.ping, payload: 'hi' });
 const REASON = 'The server sent invalid UTF-8 in a text message.';
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 function readyEngine(compress: 'zlib-stream' | null = null): GatewayEngine {
   const engine = new GatewayEngine({
@@ -41,7 +32,7 @@ function readyEngine(compress: 'zlib-stream' | null = null): GatewayEngine {
   const request = engine.takeEffects().find((e) => e.type === 'transport.write') as { bytes: Uint8Array };
   engine.receive(upgradeResponse(requestKey(request.bytes)));
   if (compress === null) {
-    engine.receive(concat(HELLO, READY));
+    engine.receive(concat([HELLO, READY]));
     engine.takeEffects();
     expect(engine.state).toBe('connected.ready');
   }
@@ -49,14 +40,14 @@ function readyEngine(compress: 'zlib-stream' | null = null): GatewayEngine {
 }
 
 function written(effects: EngineEffect[]) {
-  const bytes = concat(...effects.flatMap((e) => (e.type === 'transport.write' ? [e.bytes] : [])));
+  const bytes = concat(effects.flatMap((e) => (e.type === 'transport.write' ? [e.bytes] : [])));
   return parseClientFrames(bytes).frames;
 }
 
 describe('uncompressed JSON: text frames checked by the JSON decoder', () => {
   it('bad text fails the WebSocket with 1007 WS_INVALID_UTF8, and nothing after it is read or answered', () => {
     const engine = readyEngine();
-    engine.receive(concat(MESSAGE, BAD_TEXT, PING, MESSAGE));
+    engine.receive(concat([MESSAGE, BAD_TEXT, PING, MESSAGE]));
     const effects = engine.takeEffects();
     expect(effects.filter((e) => e.type === 'dispatch').map((e) => (e as { payload: { s: number } }).payload.s)).toEqual([2]);
     const frames = written(effects);
@@ -72,7 +63,7 @@ describe('uncompressed JSON: text frames checked by the JSON decoder', () => {
 
   it('the close frame is byte for byte the one a client that checks text itself writes', () => {
     // The same bad text inside a fragmented message is still checked by the socket itself.
-    const fragmented = concat(frame({ opcode: OP.text, fin: false, payload: Uint8Array.of(0x7b) }), frame({ opcode: OP.cont, payload: Uint8Array.of(0xc3, 0x28, 0x7d) }));
+    const fragmented = concat([frame({ opcode: OP.text, fin: false, payload: Uint8Array.of(0x7b) }), frame({ opcode: OP.cont, payload: Uint8Array.of(0xc3, 0x28, 0x7d) })]);
     const a = readyEngine();
     a.receive(BAD_TEXT);
     const b = readyEngine();
@@ -94,7 +85,7 @@ describe('uncompressed JSON: text frames checked by the JSON decoder', () => {
 
   it("a bad payload and the server's close in one read: one close frame back (1007), the server's close is never read", () => {
     const engine = readyEngine();
-    engine.receive(concat(frame({ opcode: OP.text, payload: 'not json' }), frame({ opcode: OP.close, payload: closeBody(1000) })));
+    engine.receive(concat([frame({ opcode: OP.text, payload: 'not json' }), frame({ opcode: OP.close, payload: closeBody(1000) })]));
     const frames = written(engine.takeEffects());
     expect(frames.map((f) => [f.opcode, readClose(f.payload).code])).toEqual([[OP.close, 1007]]);
   });

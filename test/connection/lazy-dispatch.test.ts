@@ -9,6 +9,7 @@ import type { EngineEffect } from '../../adapters/sans-io/effects.js';
 import { InvalidOptionError } from '../../adapters/sans-io/errors.js';
 import { GatewayEngine, type GatewayEngineOptions } from '../../adapters/sans-io/gateway-engine.js';
 import { EtfDecodeError, PayloadDecodeError } from '../../codec/encoding/errors.js';
+import { concat } from '../helpers/bytes.js';
 import { frame, OP, parseClientFrames, readClose, requestKey, upgradeResponse } from '../helpers/ws-wire.js';
 
 type Encoding = 'json' | 'etf';
@@ -26,16 +27,6 @@ const READY: Wire = { op: 0, t: 'READY', s: 1, d: { session_id: 'sess', resume_g
 const message = (s: number, content = 'hi'): Wire => ({ op: 0, t: 'MESSAGE_CREATE', s, d: { id: String(1e17 + s), content, author: { id: '9' } } });
 const presence = (s: number): Wire => ({ op: 0, t: 'PRESENCE_UPDATE', s, d: { user: { id: '42' }, status: 'online', activities: [{ name: 'x', type: 0 }] } });
 const typing = (s: number): Wire => ({ op: 0, t: 'TYPING_START', s, d: { user_id: '42', channel_id: '7', timestamp: 1 } });
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 /** The server side of one connection: payloads as the fake gateway encodes them, framed (and compressed). */
 class Server {

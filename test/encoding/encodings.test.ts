@@ -13,7 +13,8 @@ import {
   PayloadEncodeError,
   payloadEncoding,
 } from '../../codec/encoding/index.js';
-import { bytes, fixtureEtf, fixtureJsonText, hex, u32 } from './helpers.js';
+import { toHex } from '../helpers/bytes.js';
+import { bytes, fixtureEtf, fixtureJsonText, u32 } from './helpers.js';
 
 const text = (value: string) => new TextEncoder().encode(value);
 
@@ -132,7 +133,7 @@ describe('PayloadEncoding objects', () => {
   it('encode exact bytes', () => {
     const heartbeat = { op: 1, d: 251 };
     expect(new TextDecoder().decode(jsonEncoding.encode(heartbeat))).toBe('{"op":1,"d":251}');
-    expect(hex(etfEncoding.encode(heartbeat))).toBe('8374000000026d000000026f7061016d000000016461fb');
+    expect(toHex(etfEncoding.encode(heartbeat))).toBe('8374000000026d000000026f7061016d000000016461fb');
   });
 
   it('decode checks the envelope', () => {

@@ -1,9 +1,9 @@
 /** encodeEtf: exact bytes for each choice, JSON's treatment of undefined and toJSON, and its errors. */
 import { describe, expect, it } from 'vitest';
 import { decodeEtf, EtfEncodeError, ETF_MAX_ENCODE_DEPTH, encodeEtf } from '../../codec/encoding/index.js';
-import { hex } from './helpers.js';
+import { toHex } from '../helpers/bytes.js';
 
-const enc = (value: unknown) => hex(encodeEtf(value));
+const enc = (value: unknown) => toHex(encodeEtf(value));
 
 describe('bytes', () => {
   it('atoms as erlpack writes them: SMALL_ATOM_EXT nil, true, false', () => {
@@ -36,7 +36,7 @@ describe('bytes', () => {
     expect(enc(-7n)).toBe('8362fffffff9');
     expect(enc(1234567890123456789n)).toBe('836e08001581e97df4102211');
     expect(enc(-(2n ** 64n))).toBe('836e0901000000000000000001');
-    const large = hex(encodeEtf(2n ** 2040n));
+    const large = toHex(encodeEtf(2n ** 2040n));
     expect(large.slice(0, 14)).toBe('836f0000010000');
     expect(large.length).toBe((1 + 5 + 1 + 256) * 2);
     expect(large.endsWith('01')).toBe(true);
@@ -96,7 +96,7 @@ describe('JSON semantics', () => {
   });
 
   it('a toJSON that encodes re-entrantly does not corrupt the outer payload', () => {
-    const inner = { toJSON: () => hex(encodeEtf({ nested: 'x'.repeat(5000) })).length };
+    const inner = { toJSON: () => toHex(encodeEtf({ nested: 'x'.repeat(5000) })).length };
     expect(decodeEtf(encodeEtf({ a: 'before', inner, z: 'after' }))).toEqual({ a: 'before', inner: 10044, z: 'after' });
   });
 
@@ -109,7 +109,7 @@ describe('JSON semantics', () => {
   it('the output is a fresh copy each time', () => {
     const first = encodeEtf({ a: 1 });
     const second = encodeEtf({ b: 2 });
-    expect(hex(first)).toBe(enc({ a: 1 }));
+    expect(toHex(first)).toBe(enc({ a: 1 }));
     expect(first.buffer).not.toBe(second.buffer);
     expect(first.byteLength).toBe(first.buffer.byteLength);
   });

@@ -14,10 +14,9 @@ import {
   fixtureEtf,
   fixtureIndex,
   fixtureJsonText,
-  fromHex,
-  hex,
   reviveBigints,
 } from './helpers.js';
+import { hex, toHex } from '../helpers/bytes.js';
 
 const malformed: { name: string; about: string; code: EtfDecodeErrorCode; offset: number }[] = JSON.parse(
   readFileSync(`${FIXTURES}index.json`, 'utf8'),
@@ -64,14 +63,14 @@ describe('encodeEtf writes the bytes binary_to_term was checked against', () => 
   for (const { name, input, hex: expected } of fixtureIndex.encode) {
     it(name, () => {
       const value = reviveBigints(input);
-      expect(hex(encodeEtf(value))).toBe(expected);
+      expect(toHex(encodeEtf(value))).toBe(expected);
     });
   }
 
   it('and decodes them back to the same JSON shape', () => {
     for (const { input, hex: expected } of fixtureIndex.encode) {
       const value = reviveBigints(input);
-      const decoded = decodeEtf(fromHex(expected), { bigint: true });
+      const decoded = decodeEtf(hex(expected), { bigint: true });
       expect(decoded).toStrictEqual(normalise(value));
     }
   });

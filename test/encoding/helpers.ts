@@ -1,18 +1,10 @@
-/** Shared test helpers for codec/encoding: hex, fixtures, and exact error assertions. */
+/** Shared test helpers for codec/encoding: byte builders, fixtures, and exact error assertions. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { EtfDecodeError, type EtfDecodeErrorCode } from '../../codec/encoding/index.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/etf/codec/', import.meta.url));
-
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
-export function fromHex(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-}
 
 export function bytes(...parts: (number | readonly number[] | Uint8Array)[]): Uint8Array {
   const out: number[] = [];

@@ -15,9 +15,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CompressionError, ZlibStreamInflater, ZstdStreamDecompressor } from '../../codec/compression/index.js';
 import { BitWriter, gatewayText, ZLIB_HEADER, zlibStreamSegments, zstdBlock, zstdFixtures, zstdFrameHeader } from '../compression/helpers.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
+import { concat } from '../helpers/bytes.js';
 import { FUZZ_TIMEOUT, fuzzParams } from './support/config.js';
 import { arrayBuffers, mib, RetainedMemory } from './support/memory.js';
-import { applyMutations, chunk, chunkingArb, join, mutationsArb } from './support/mutate.js';
+import { applyMutations, chunk, chunkingArb, mutationsArb } from './support/mutate.js';
 import { checkTypedError, timed } from './support/outcome.js';
 
 const MAX_MESSAGE = 64 * 1024;
@@ -121,7 +122,7 @@ describe.each(subjects)('$name fuzzed (seeded)', (subject) => {
         const sessions = subject.sessions;
         const session = sessions[which % sessions.length]!;
         const donors = sessions.flatMap((s) => s.segments);
-        const stream = applyMutations(join(...session.segments), mutations, donors);
+        const stream = applyMutations(concat(session.segments), mutations, donors);
         context.reset();
         timed(() => pushAll(context, chunk(stream, chunking, 256), 3 * subject.bound + 2 * stream.length));
         expectRecovers(context, session);
@@ -215,7 +216,7 @@ function writeBlocks(blocks: readonly Block[]): Uint8Array {
       w.align().raw(block.tail);
     }
   }
-  return join(ZLIB_HEADER, w.syncFlush().finish());
+  return concat([ZLIB_HEADER, w.syncFlush().finish()]);
 }
 
 // A non-final stored block holding "Q", then a sync flush: decoded as such only from a block boundary.
@@ -230,7 +231,7 @@ const SENTINEL = Uint8Array.of(0x00, 0x01, 0x00, 0xfe, 0xff, 0x51, 0x00, 0x00, 0
 function nodeAccepts(stream: Uint8Array): Buffer | null {
   try {
     const alone = zlib.inflateSync(stream, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-    const followed = zlib.inflateSync(join(stream, SENTINEL), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const followed = zlib.inflateSync(concat([stream, SENTINEL]), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
     return followed.length === alone.length + 1 && followed[alone.length] === 0x51 && followed.subarray(0, alone.length).equals(alone) ? alone : null;
   } catch {
     return null;
@@ -286,7 +287,7 @@ describe('zstd-stream on generated blocks (fzstd as the reference)', () => {
     fc.assert(
       fc.property(fc.array(zstdBlockArb, { minLength: 1, maxLength: 4 }), (blocks) => {
         // The frame is ended so that fzstd, which holds back the output of open frames, gives it all.
-        const input = join(header, ...blocks, zstdBlock(0, [], { last: true }));
+        const input = concat([header, ...blocks, zstdBlock(0, [], { last: true })]);
         let ours: Uint8Array | null;
         try {
           ours = timed(() => new ZstdStreamDecompressor({ maxMessageSize: 1 << 20 }).push(input));

@@ -10,11 +10,12 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { closeBody, frame, OP } from '../helpers/ws-wire.js';
+import { concat } from '../helpers/bytes.js';
 import { FUZZ_TIMEOUT, fuzzParams } from './support/config.js';
 import { EngineHarness } from './support/engine-harness.js';
 import { sessionsOf, type ServerMessage, TRAFFIC_KINDS, type TrafficKind } from './support/gateway-traffic.js';
 import { RetainedMemory } from './support/memory.js';
-import { applyMutations, chunk, chunkingArb, join, type Mutation, mutationsArb } from './support/mutate.js';
+import { applyMutations, chunk, chunkingArb, type Mutation, mutationsArb } from './support/mutate.js';
 
 const LIMITS = { maxMessageSize: 64 * 1024, maxInflatedSize: 256 * 1024 };
 /** zstd keeps up to its (unconfigurable from the engine) 8 MiB window of history. */
@@ -77,7 +78,7 @@ function frameAll(messages: readonly ServerMessage[], framing: readonly { cuts: 
     }
   });
   if (closeAt === messages.length) parts.push(frame({ opcode: OP.close, payload: closeBody(close!.code) }));
-  return join(...parts);
+  return concat(parts);
 }
 
 /** Things that happen between two chunks: a timer fires, the stream ends, the application acts. */

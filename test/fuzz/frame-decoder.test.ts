@@ -9,15 +9,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, type FrameDecoderOptions, WebSocketProtocolError, type WebSocketFrameEvent } from '../../codec/websocket/index.js';
-import { closeBody, frame, OP } from '../helpers/ws-wire.js';
 import { Receiver } from '../websocket/ws-internals.js';
+import { closeBody, frame, OP } from '../helpers/ws-wire.js';
+import { concat, toHex } from '../helpers/bytes.js';
 import { FUZZ_TIMEOUT, fuzzParams } from './support/config.js';
 import { arrayBuffers, RetainedMemory } from './support/memory.js';
-import { applyMutations, chunk, chunkingArb, type Chunking, join, mutationsArb } from './support/mutate.js';
+import { applyMutations, chunk, chunkingArb, type Chunking, mutationsArb } from './support/mutate.js';
 import { checkTypedError, timed } from './support/outcome.js';
 
 const MAX = 4096;
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 /** One thing a server sends, before framing. */
 type Item =
@@ -77,25 +77,25 @@ function encode(items: readonly Item[]): { bytes: Uint8Array; events: Seen[] } {
         const ping = item.pings[i];
         if (i < count - 1 && ping) {
           parts.push(frame({ opcode: OP.ping, payload: ping }));
-          events.push({ type: 'ping', data: hex(ping) });
+          events.push({ type: 'ping', data: toHex(ping) });
         }
       }
-      events.push({ type: 'message', binary: item.binary, data: hex(item.data) });
+      events.push({ type: 'message', binary: item.binary, data: toHex(item.data) });
     } else if (item.type === 'close') {
       parts.push(frame({ opcode: OP.close, payload: closeBody(item.code ?? undefined, item.reason) }));
       events.push({ type: 'close', code: item.code, reason: item.reason });
     } else {
       parts.push(frame({ opcode: item.type === 'ping' ? OP.ping : OP.pong, payload: item.data }));
-      events.push({ type: item.type, data: hex(item.data) });
+      events.push({ type: item.type, data: toHex(item.data) });
     }
   }
-  return { bytes: join(...parts), events };
+  return { bytes: concat(parts), events };
 }
 
 function seen(event: WebSocketFrameEvent): Seen {
   if (event.type === 'close') return event;
-  if (event.type === 'message') return { type: 'message', binary: event.binary, data: hex(event.data) };
-  return { type: event.type, data: hex(event.data) };
+  if (event.type === 'message') return { type: 'message', binary: event.binary, data: toHex(event.data) };
+  return { type: event.type, data: toHex(event.data) };
 }
 
 const CLOSE_CODE_OF: Record<string, number> = { WS_INVALID_UTF8: 1007, WS_MESSAGE_TOO_BIG: 1009 };
@@ -152,9 +152,9 @@ function decode(chunks: readonly Uint8Array[], max = MAX, options: Omit<FrameDec
 function wsDecode(bytes: Uint8Array, max = MAX): { events: Seen[]; error: string | null } {
   const receiver = new Receiver({ isServer: false, maxPayload: max });
   const events: Seen[] = [];
-  receiver.on('message', (data, binary) => events.push({ type: 'message', binary, data: hex(data) }));
-  receiver.on('ping', (data) => events.push({ type: 'ping', data: hex(data) }));
-  receiver.on('pong', (data) => events.push({ type: 'pong', data: hex(data) }));
+  receiver.on('message', (data, binary) => events.push({ type: 'message', binary, data: toHex(data) }));
+  receiver.on('ping', (data) => events.push({ type: 'ping', data: toHex(data) }));
+  receiver.on('pong', (data) => events.push({ type: 'pong', data: toHex(data) }));
   receiver.on('conclude', (code, reason) => events.push({ type: 'close', code: code === 1005 ? null : code, reason: reason.toString() }));
   let error: string | null = null;
   // _write reports a protocol error through its callback at once (write() would defer it).

@@ -8,9 +8,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConnectionRejected, HandshakeError, HandshakeResponseParser } from '../../codec/websocket/index.js';
 import { acceptFor } from '../helpers/ws-wire.js';
+import { concat, toHex } from '../helpers/bytes.js';
 import { FUZZ_TIMEOUT, fuzzParams } from './support/config.js';
 import { arrayBuffers } from './support/memory.js';
-import { applyMutations, chunk, chunkingArb, join, mutationsArb } from './support/mutate.js';
+import { applyMutations, chunk, chunkingArb, mutationsArb } from './support/mutate.js';
 import { checkTypedError, timed } from './support/outcome.js';
 
 const KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -18,7 +19,6 @@ const ACCEPT = acceptFor(KEY);
 const MAX_HEAD = 1024;
 const MAX_BODY = 64;
 const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
-const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
 const tokenArb = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}$/);
 const valueArb = fc.stringMatching(/^[\x20-\x7e]{0,40}$/).map((v) => v.trim());
@@ -43,7 +43,7 @@ const responseArb = fc
     if (r.status === 101) lines.push(`Upgrade: ${r.upgrade}`, `Connection: ${r.connection}`, `Sec-WebSocket-Accept: ${r.accept}`);
     for (const [name, value] of r.extra) lines.push(`${name}: ${value}`);
     if (r.status !== 101 && r.contentLength !== null) lines.push(`Content-Length: ${r.contentLength}`);
-    return join(latin1(`${lines.join('\r\n')}\r\n\r\n`), r.status === 101 ? r.after : r.body);
+    return concat([latin1(`${lines.join('\r\n')}\r\n\r\n`), r.status === 101 ? r.after : r.body]);
   });
 
 type Outcome =
@@ -58,7 +58,7 @@ function parse(chunks: readonly Uint8Array[]): Outcome {
       const result = parser.push(chunks[i]!);
       if (result !== null) {
         if (result.status !== 101 || result.headers['sec-websocket-accept'] !== ACCEPT) throw new Error('opened without a matching 101');
-        return { kind: 'open', headers: result.headers, rest: hex(join(result.rest, ...chunks.slice(i + 1))) };
+        return { kind: 'open', headers: result.headers, rest: toHex(concat([result.rest, ...chunks.slice(i + 1)])) };
       }
     }
     parser.end();
@@ -67,7 +67,7 @@ function parse(chunks: readonly Uint8Array[]): Outcome {
     const error = checkTypedError(thrown, [HandshakeError]);
     if (error instanceof ConnectionRejected) {
       if (error.body.length > MAX_BODY) throw new Error(`kept a ${error.body.length}-byte body (maxBodyBytes ${MAX_BODY})`);
-      return { kind: 'error', type: 'ConnectionRejected', code: error.code, status: error.status, body: hex(error.body), headers: error.headers };
+      return { kind: 'error', type: 'ConnectionRejected', code: error.code, status: error.status, body: toHex(error.body), headers: error.headers };
     }
     return { kind: 'error', type: error.constructor.name, code: error.code };
   }

@@ -12,6 +12,7 @@ import { CassetteWriter, frameRecord } from '../../adapters/recording/cassette-w
 import { CassetteError } from '../../adapters/recording/errors.js';
 import { CASSETTE_MAGIC, PREAMBLE_BYTES } from '../../adapters/recording/format.js';
 import { replayCassette } from '../../adapters/recording/replay.js';
+import { concat } from '../helpers/bytes.js';
 import { fixture, fixtureBytes } from './helpers.js';
 
 const small = fixtureBytes('close-4004-fatal');
@@ -50,16 +51,6 @@ function recordOffsets(bytes: Uint8Array): number[] {
 function withRecords(...bodies: unknown[]): Uint8Array {
   const header = fixtureBytes('normal').subarray(0, recordOffsets(fixtureBytes('normal'))[1]);
   return concat([header, ...bodies.map((body) => frameRecord(encode(body)))]);
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }
 
 describe('bad cassette files', () => {

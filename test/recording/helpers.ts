@@ -10,6 +10,7 @@ import { constants, inflateSync } from 'node:zlib';
 import { decodeEtf } from '../../adapters/fake-gateway/etf-decoder.js';
 import { readCassette } from '../../adapters/recording/cassette-reader.js';
 import type { Cassette } from '../../adapters/recording/format.js';
+import { concat } from '../helpers/bytes.js';
 
 /** Where the committed session fixtures live. */
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/sessions', import.meta.url));
@@ -166,16 +167,6 @@ function splitJsonTexts(text: string): string[] {
       out.push(text.slice(start, i + 1));
       start = i + 1;
     }
-  }
-  return out;
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
   }
   return out;
 }

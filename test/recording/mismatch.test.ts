@@ -13,6 +13,7 @@ import type { Cassette, StepOutput } from '../../adapters/recording/format.js';
 import { replaySession } from '../../adapters/recording/node-files.js';
 import { replayCassette } from '../../adapters/recording/replay.js';
 import { replayMatchers } from '../../adapters/recording/vitest-matchers.js';
+import { concat } from '../helpers/bytes.js';
 import { FIXTURES_DIR, fixture } from './helpers.js';
 
 expect.extend(replayMatchers);
@@ -20,20 +21,13 @@ expect.extend(replayMatchers);
 /** The cassette's bytes, as a recorder would have written them. */
 function encodeCassette(cassette: Cassette): Uint8Array {
   const writer = new CassetteWriter();
-  const chunks = [
+  return concat([
     writer.preamble(),
     writer.header(cassette.header),
     writer.start(toMicros(cassette.start.at), cassette.start.outputs),
     ...cassette.steps.map((s) => writer.step(toMicros(s.at), s.input, s.outputs)),
     writer.end({ steps: cassette.steps.length, endedAt: 0 }),
-  ];
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  ]);
 }
 
 const isHeartbeat = (o: StepOutput) => o.kind === 'command' && o.command.type === 'send.payload' && o.command.payload.op === 1;

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { LocalProtocolError, WebSocketClient, type WebSocketClientEvent, type WebSocketClientOptions } from '../../codec/websocket/index.js';
 import { randomChunks } from '../helpers/chunks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { ascii, concat, hex, toHex } from './helpers.js';
+import { concat, hex, toHex } from '../helpers/bytes.js';
+import { ascii } from './helpers.js';
 
 const KEY = ascii('the sample nonce');
 const MASK = hex('37fa213d');
@@ -52,7 +53,7 @@ const CLOSE = hex('88 02 03e8');
 describe('WebSocketClient pullEvents', () => {
   it('reads one frame per nextEvent(), answering a ping only when it is read', () => {
     const c = openClient({ pullEvents: true });
-    c.receive(concat(TEXT, BINARY, PING));
+    c.receive(concat([TEXT, BINARY, PING]));
     expect(c.takeOutgoing()).toEqual([]);
     expect(shape(c.nextEvent()!)).toEqual({ type: 'message', binary: false, data: '48656c6c6f' });
     expect(shape(c.nextEvent()!)).toEqual({ type: 'message', binary: true, data: '010203' });
@@ -64,7 +65,7 @@ describe('WebSocketClient pullEvents', () => {
   });
 
   it('gives the default client\'s events and replies for any split of the input', () => {
-    const wire = concat(TEXT, PING, BINARY, hex('01 02 4865 00 01 6c 80 02 6c6f'), PING, hex('8a 00'), CLOSE, TEXT);
+    const wire = concat([TEXT, PING, BINARY, hex('01 02 4865 00 01 6c 80 02 6c6f'), PING, hex('8a 00'), CLOSE, TEXT]);
     const eager = openClient();
     eager.receive(wire);
     const want = eager.events().map(shape);
@@ -87,7 +88,7 @@ describe('WebSocketClient pullEvents', () => {
 
   it('ends with 1006 after the buffered frames when the stream ends', () => {
     const c = openClient({ pullEvents: true });
-    c.receive(concat(TEXT, BINARY));
+    c.receive(concat([TEXT, BINARY]));
     c.receive(null);
     expect(pullAll(c)).toEqual([
       { type: 'message', binary: false, data: '48656c6c6f' },
@@ -98,7 +99,7 @@ describe('WebSocketClient pullEvents', () => {
   });
 
   it('fails a protocol error as the default client does', () => {
-    const wire = concat(TEXT, hex('c1 00'), PING);
+    const wire = concat([TEXT, hex('c1 00'), PING]);
     const eager = openClient();
     eager.receive(wire);
     const c = openClient({ pullEvents: true });
@@ -116,7 +117,7 @@ describe('WebSocketClient pullEvents', () => {
 
 describe('WebSocketClient deferTextValidation', () => {
   it('passes unchecked text on; failInvalidText() fails exactly as the checking client does', () => {
-    const wire = concat(TEXT, BAD_TEXT, PING, CLOSE);
+    const wire = concat([TEXT, BAD_TEXT, PING, CLOSE]);
     const eager = openClient();
     eager.receive(wire);
     const want = eager.events().map(shape);
@@ -138,7 +139,7 @@ describe('WebSocketClient deferTextValidation', () => {
 
   it('reads on normally when the caller accepts the text', () => {
     const c = openClient({ pullEvents: true, deferTextValidation: true });
-    c.receive(concat(TEXT, PING));
+    c.receive(concat([TEXT, PING]));
     expect(pullAll(c)).toEqual([
       { type: 'message', binary: false, data: '48656c6c6f' },
       { type: 'ping', data: '6869' },

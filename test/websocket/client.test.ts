@@ -8,7 +8,8 @@ import {
   WebSocketClient,
   WebSocketProtocolError,
 } from '../../codec/websocket/index.js';
-import { ascii, concat, hex, toHex } from './helpers.js';
+import { concat, hex, toHex } from '../helpers/bytes.js';
+import { ascii } from './helpers.js';
 
 const KEY = ascii('the sample nonce'); // RFC 6455 1.3: dGhlIHNhbXBsZSBub25jZQ==
 const MASK = hex('37fa213d'); // RFC 6455 5.7
@@ -52,7 +53,7 @@ describe('WebSocketClient: opening', () => {
         'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
     );
     expect(c.state).toBe('connecting');
-    c.receive(concat(OK_RESPONSE, hex('81 05 48656c6c6f 89 05 48656c6c6f')));
+    c.receive(concat([OK_RESPONSE, hex('81 05 48656c6c6f 89 05 48656c6c6f')]));
     expect(c.state).toBe('open');
     expect(c.events()).toEqual([
       {
@@ -120,7 +121,7 @@ describe('WebSocketClient: sending', () => {
 describe('WebSocketClient: closing', () => {
   it('answers a server close by echoing its code, and is then closed', () => {
     const c = openClient();
-    c.receive(concat(hex('88 17 0fa4'), ascii('Authentication failed'), hex('81 01 41')));
+    c.receive(concat([hex('88 17 0fa4'), ascii('Authentication failed'), hex('81 01 41')]));
     expect(c.state).toBe('closed');
     expect(c.events()).toEqual([{ type: 'close', code: 4004, reason: 'Authentication failed', clean: true }]);
     // 0fa4 ^ 37fa = 385e: the code only, no reason.
@@ -172,7 +173,7 @@ describe('WebSocketClient: protocol errors', () => {
   for (const [name, input, closeCode] of cases) {
     it(`fails the connection on ${name} with close code ${closeCode}`, () => {
       const c = openClient();
-      c.receive(concat(hex('81 01 41'), hex(input), hex('81 01 42')));
+      c.receive(concat([hex('81 01 41'), hex(input), hex('81 01 42')]));
       expect(c.state).toBe('closed');
       const events = c.events();
       expect(events.map((e) => e.type)).toEqual(['message', 'close']);
@@ -238,7 +239,7 @@ describe('WebSocketClient: illegal calls throw LocalProtocolError', () => {
       'send after closed',
       (c) => {
         c.connect();
-        c.receive(concat(OK_RESPONSE, hex('88 00')));
+        c.receive(concat([OK_RESPONSE, hex('88 00')]));
       },
       (c) => c.send('x'),
     ],

@@ -7,20 +7,12 @@ import { FrameDecoder, type FrameDecoderOptions, WebSocketProtocolError } from '
 import { REUSED_BUFFER_KEEP } from '../../codec/websocket/frame-decoder.js';
 import { randomChunks } from '../helpers/chunks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { ascii, concat, drain, hex, pattern } from './helpers.js';
+import { concat, hex } from '../helpers/bytes.js';
+import { frame } from '../helpers/ws-wire.js';
+import { ascii, drain, pattern } from './helpers.js';
 
 /** An unmasked server frame. */
-function serverFrame(opcode: number, payload: Uint8Array, fin = true): Uint8Array {
-  const n = payload.length;
-  const b0 = (fin ? 0x80 : 0) | opcode;
-  const head =
-    n < 126
-      ? Uint8Array.of(b0, n)
-      : n < 0x10000
-        ? Uint8Array.of(b0, 126, n >>> 8, n & 0xff)
-        : Uint8Array.of(b0, 127, 0, 0, 0, 0, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
-  return concat(head, payload);
-}
+const serverFrame = (opcode: number, payload: Uint8Array, fin = true): Uint8Array => frame({ opcode, payload, fin });
 
 /** Decodes the chunks, reading each `data` at once (as a caller of `reuseBuffers` must), as base64. */
 function decode(chunks: Uint8Array[], options?: FrameDecoderOptions) {
@@ -52,13 +44,13 @@ describe('FrameDecoder deferTextValidation', () => {
 
   it('still checks close reasons', () => {
     const decoder = new FrameDecoder({ deferTextValidation: true });
-    decoder.push(serverFrame(8, concat(hex('03e8'), BAD_TEXT)));
+    decoder.push(serverFrame(8, concat([hex('03e8'), BAD_TEXT])));
     expect(() => decoder.next()).toThrow(expect.objectContaining({ code: 'WS_INVALID_UTF8', closeCode: 1007 }));
   });
 
   it('fail() stops the decoder with the caller\'s error', () => {
     const decoder = new FrameDecoder({ deferTextValidation: true });
-    decoder.push(concat(serverFrame(1, BAD_TEXT), serverFrame(2, hex('01'))));
+    decoder.push(concat([serverFrame(1, BAD_TEXT), serverFrame(2, hex('01'))]));
     expect(decoder.next()).toMatchObject({ type: 'message', binary: false });
     const error = new WebSocketProtocolError('WS_INVALID_UTF8', 1007, 'The server sent invalid UTF-8 in a text message.');
     decoder.fail(error);
@@ -73,7 +65,7 @@ describe('FrameDecoder reuseBuffers', () => {
     const decoder = new FrameDecoder({ reuseBuffers: true });
     const a = pattern(3000, 1);
     const b = pattern(2000, 2);
-    const wire = concat(serverFrame(2, a), serverFrame(2, b));
+    const wire = concat([serverFrame(2, a), serverFrame(2, b)]);
     const first: Uint8Array[] = [];
     for (const chunk of [wire.subarray(0, 1000), wire.subarray(1000, 3500), wire.subarray(3500)]) {
       decoder.push(chunk);
@@ -99,7 +91,7 @@ describe('FrameDecoder reuseBuffers', () => {
   it(`drops an assembly buffer over ${REUSED_BUFFER_KEEP} bytes once the input is drained`, () => {
     const decoder = new FrameDecoder({ reuseBuffers: true });
     const big = pattern(REUSED_BUFFER_KEEP + 10, 3);
-    const wire = concat(serverFrame(2, big), serverFrame(2, pattern(5000, 4)));
+    const wire = concat([serverFrame(2, big), serverFrame(2, pattern(5000, 4))]);
     const cut = serverFrame(2, big).length;
     decoder.push(wire.subarray(0, 100));
     expect(decoder.next()).toBeNull();
@@ -119,7 +111,7 @@ describe('FrameDecoder reuseBuffers', () => {
 
 describe('both options give the default decoder\'s events for any split', () => {
   const text = ascii(JSON.stringify({ op: 0, t: 'MESSAGE_CREATE', d: { content: 'héllo 😀'.repeat(40) } }));
-  const wire = concat(
+  const wire = concat([
     serverFrame(2, pattern(20_000, 5)),
     serverFrame(1, text),
     serverFrame(9, hex('0102')),
@@ -127,12 +119,12 @@ describe('both options give the default decoder\'s events for any split', () => 
     serverFrame(0, text.subarray(10)),
     serverFrame(2, pattern(300, 6)),
     serverFrame(1, BAD_TEXT.subarray(0, 0)),
-    serverFrame(8, concat(hex('03e8'), ascii('bye'))),
-  );
+    serverFrame(8, concat([hex('03e8'), ascii('bye')])),
+  ]);
   const expected = decode([wire]);
 
   it('every split point of a small stream', () => {
-    const small = concat(serverFrame(1, text.subarray(0, 40)), serverFrame(9, hex('01')), serverFrame(2, pattern(200, 7)));
+    const small = concat([serverFrame(1, text.subarray(0, 40)), serverFrame(9, hex('01')), serverFrame(2, pattern(200, 7))]);
     const want = decode([small]);
     for (let i = 0; i <= small.length; i++) {
       const chunks = [small.subarray(0, i), small.subarray(i)];

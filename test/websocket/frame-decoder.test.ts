@@ -5,7 +5,8 @@ import {
   WebSocketProtocolError,
   type WebSocketFrameEvent,
 } from '../../codec/websocket/index.js';
-import { ascii, concat, decodeChunks, digestEvents, drain, hex, pattern, serverFrame } from './helpers.js';
+import { concat, hex } from '../helpers/bytes.js';
+import { ascii, decodeChunks, digestEvents, drain, pattern, serverFrame } from './helpers.js';
 
 const text = (s: string): WebSocketFrameEvent => ({ type: 'message', binary: false, data: ascii(s) });
 const binary = (data: Uint8Array): WebSocketFrameEvent => ({ type: 'message', binary: true, data });
@@ -29,12 +30,12 @@ describe('FrameDecoder: RFC 6455 section 5.7 examples', () => {
 
   it('256 bytes of binary data in a single unmasked frame', () => {
     const payload = pattern(256);
-    expect(decodeChunks([concat(hex('82 7e 0100'), payload)])).toEqual([binary(payload)]);
+    expect(decodeChunks([concat([hex('82 7e 0100'), payload])])).toEqual([binary(payload)]);
   });
 
   it('64 KiB of binary data in a single unmasked frame', () => {
     const payload = pattern(65536);
-    expect(digestEvents(decodeChunks([concat(hex('82 7f 0000000000010000'), payload)]))).toEqual(
+    expect(digestEvents(decodeChunks([concat([hex('82 7f 0000000000010000'), payload])]))).toEqual(
       digestEvents([binary(payload)]),
     );
   });
@@ -66,7 +67,7 @@ describe('FrameDecoder: close frames', () => {
   it('reads an empty close, a code, and a code with a reason', () => {
     expect(decodeChunks([hex('88 00')])).toEqual([{ type: 'close', code: null, reason: '' }]);
     expect(decodeChunks([hex('88 02 03e8')])).toEqual([{ type: 'close', code: 1000, reason: '' }]);
-    expect(decodeChunks([concat(hex('88 17 0fa4'), ascii('Authentication failed'))])).toEqual([
+    expect(decodeChunks([concat([hex('88 17 0fa4'), ascii('Authentication failed')])])).toEqual([
       { type: 'close', code: 4004, reason: 'Authentication failed' },
     ]);
     expect(decodeChunks([hex('88 05 03e8 e282ac')])).toEqual([{ type: 'close', code: 1000, reason: '€' }]);
@@ -212,9 +213,9 @@ describe('FrameDecoder: message size bound', () => {
   });
 
   it('counts all fragments of a message together, and not control frames', () => {
-    const ok = concat(hex('02 05'), new Uint8Array(5), hex('89 7d'), new Uint8Array(125), hex('80 05'), new Uint8Array(5));
+    const ok = concat([hex('02 05'), new Uint8Array(5), hex('89 7d'), new Uint8Array(125), hex('80 05'), new Uint8Array(5)]);
     expect(decodeChunks([ok], { maxMessageSize: 10 }).map((e) => e.type)).toEqual(['ping', 'message']);
-    const over = concat(hex('02 05'), new Uint8Array(5), hex('00 05'), new Uint8Array(5), hex('80 01 00'));
+    const over = concat([hex('02 05'), new Uint8Array(5), hex('00 05'), new Uint8Array(5), hex('80 01 00')]);
     const error = decodeError([over], { maxMessageSize: 10 });
     expect(error.code).toBe('WS_MESSAGE_TOO_BIG');
     expect(error.closeCode).toBe(1009);
@@ -227,7 +228,7 @@ describe('FrameDecoder: message size bound', () => {
   });
 
   it('starts counting again after each message', () => {
-    const input = concat(serverFrame(0x82, new Uint8Array(10)), hex('02 05'), new Uint8Array(5), hex('80 05'), new Uint8Array(5));
+    const input = concat([serverFrame(0x82, new Uint8Array(10)), hex('02 05'), new Uint8Array(5), hex('80 05'), new Uint8Array(5)]);
     expect(decodeChunks([input], { maxMessageSize: 10 })).toHaveLength(2);
   });
 });

@@ -6,7 +6,8 @@ import {
   LocalProtocolError,
   Opcode,
 } from '../../codec/websocket/index.js';
-import { ascii, concat, digest, hex, toHex } from './helpers.js';
+import { concat, hex, toHex } from '../helpers/bytes.js';
+import { ascii, digest } from './helpers.js';
 
 const RFC_MASK = hex('37fa213d');
 const ZERO_MASK = new Uint8Array(4);
@@ -35,7 +36,7 @@ describe('encodeFrame: literal bytes', () => {
 
   it('encodes 256 bytes (RFC 5.7) with a 16-bit length, masked', () => {
     const frame = encodeFrame(Opcode.Binary, new Uint8Array(256), hex('01020304'));
-    const expected = concat(hex('82fe0100 01020304'), hex('01020304'.repeat(64)));
+    const expected = concat([hex('82fe0100 01020304'), hex('01020304'.repeat(64))]);
     expect(frame).toEqual(expected);
   });
 
@@ -43,7 +44,7 @@ describe('encodeFrame: literal bytes', () => {
     const f65535 = encodeFrame(Opcode.Binary, new Uint8Array(65535), ZERO_MASK);
     expect(toHex(f65535.subarray(0, 8))).toBe('82feffff00000000');
     const frame = encodeFrame(Opcode.Binary, new Uint8Array(65536), hex('a1b2c3d4'));
-    const expected = concat(hex('82ff 0000000000010000 a1b2c3d4'), hex('a1b2c3d4'.repeat(16384)));
+    const expected = concat([hex('82ff 0000000000010000 a1b2c3d4'), hex('a1b2c3d4'.repeat(16384))]);
     expect(digest(frame)).toBe(digest(expected));
   });
 

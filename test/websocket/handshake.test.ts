@@ -8,7 +8,8 @@ import {
   LocalProtocolError,
   parseHandshakeResponse,
 } from '../../codec/websocket/index.js';
-import { ascii, concat, hex } from './helpers.js';
+import { concat, hex } from '../helpers/bytes.js';
+import { ascii } from './helpers.js';
 
 // RFC 6455 section 1.3: the key is the base64 of these 16 bytes ("the sample nonce").
 const SAMPLE_KEY = ascii('the sample nonce');
@@ -105,7 +106,7 @@ describe('HandshakeResponseParser', () => {
 
   it('returns the frames that came in the same chunk, at every split point and byte by byte', () => {
     const frames = hex('81 05 48656c6c6f 89 00');
-    const input = concat(ascii(OK_RESPONSE), frames);
+    const input = concat([ascii(OK_RESPONSE), frames]);
     for (let cut = 0; cut <= input.length; cut++) {
       const parser = new HandshakeResponseParser(SAMPLE_ACCEPT);
       let result = parser.push(input.subarray(0, cut));

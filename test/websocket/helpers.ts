@@ -2,29 +2,7 @@
 import { createHash } from 'node:crypto';
 import { FrameDecoder, type WebSocketFrameEvent } from '../../codec/websocket/index.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
-
-/** Bytes from a hex string; spaces are ignored. */
-export function hex(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/** Lower-case hex of bytes, for readable failures. */
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
+import { frame } from '../helpers/ws-wire.js';
 
 export const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -51,16 +29,12 @@ export function decodeChunks(chunks: Uint8Array[], options?: { maxMessageSize?: 
   return events.map((e) => ('data' in e ? { ...e, data: e.data.slice() } : e));
 }
 
-/** A server frame (unmasked) built by hand, for malformed inputs the encoder refuses to make. */
+/**
+ * A server frame (unmasked) built by hand from its first byte (FIN, RSV bits and opcode as they
+ * stand on the wire), for malformed inputs the encoder refuses to make.
+ */
 export function serverFrame(first: number, payload: Uint8Array): Uint8Array {
-  const n = payload.length;
-  if (n < 126) return concat(Uint8Array.of(first, n), payload);
-  if (n < 0x10000) return concat(Uint8Array.of(first, 126, n >> 8, n & 0xff), payload);
-  const head = new Uint8Array(10);
-  head[0] = first;
-  head[1] = 127;
-  new DataView(head.buffer).setUint32(6, n);
-  return concat(head, payload);
+  return frame({ fin: (first & 0x80) !== 0, rsv: (first >> 4) & 7, opcode: first & 0x0f, payload });
 }
 
 /** A `random` that hands out a fixed byte sequence, cycling, for exact-byte client tests. */

@@ -14,7 +14,8 @@ import {
   UTF8_REJECT,
   validateUtf8,
 } from '../../codec/websocket/index.js';
-import { hex, pattern, toHex } from './helpers.js';
+import { hex, toHex } from '../helpers/bytes.js';
+import { pattern } from './helpers.js';
 
 // ws's own close-code check, a real peer's reading of RFC 6455 7.4 (not in ws's exports map).
 const require = createRequire(import.meta.url);

@@ -3,18 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { WebSocketClient, type WebSocketClientEvent } from '../../codec/websocket/index.js';
 import { randomChunks } from '../helpers/chunks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { ascii, concat, decodeChunks, digestEvents, hex, pattern, serverFrame } from './helpers.js';
+import { concat, hex } from '../helpers/bytes.js';
+import { ascii, decodeChunks, digestEvents, pattern, serverFrame } from './helpers.js';
 import { recordingSender } from './ws-internals.js';
 
 // Text, a fragmented text with a ping inside and a code point cut between fragments, a 16-bit
 // length binary, empty frames, a pong, and a close with a reason.
-const STREAM = concat(
+const STREAM = concat([
   hex('81 05 48656c6c6f'),
   hex('01 03 48e282 89 02 6869 00 02 ac6c 80 01 6f'),
   serverFrame(0x82, pattern(300, 5)),
   hex('81 00 02 00 80 00 8a 00'),
   hex('88 05 03e8 627965'),
-);
+]);
 
 describe('FrameDecoder split-feed', () => {
   const whole = decodeChunks([STREAM]);
@@ -53,7 +54,7 @@ describe('WebSocketClient split-feed: handshake response and frames in one strea
     'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
       'Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n',
   );
-  const input = concat(response, hex('81 05 48656c6c6f 89 02 6869 01 01 41 80 01 42 88 02 0fa4'));
+  const input = concat([response, hex('81 05 48656c6c6f 89 02 6869 01 01 41 80 01 42 88 02 0fa4')]);
 
   function run(chunks: Uint8Array[]): { events: WebSocketClientEvent[]; outgoing: Uint8Array[]; state: string } {
     let n = 0;

@@ -8,7 +8,8 @@ import {
 } from '../../codec/websocket/index.js';
 import { randomChunks } from '../helpers/chunks.js';
 import { seededRandom } from '../helpers/seeded-random.js';
-import { ascii, concat, decodeChunks, digest, digestEvents, pattern } from './helpers.js';
+import { concat } from '../helpers/bytes.js';
+import { ascii, decodeChunks, digest, digestEvents, pattern } from './helpers.js';
 import { Receiver, recordingSender, wsFrame } from './ws-internals.js';
 
 type Heard =
@@ -79,8 +80,8 @@ describe('our frames, read by ws', () => {
       { type: 'message', binary: true, data: new Uint8Array(0) },
       { type: 'close', code: 4000, reason: 'resume please' },
     ];
-    expect(digestEvents(await wsHears([concat(...frames)]))).toEqual(digestEvents(expected));
-    expect(digestEvents(await wsHears(randomChunks(concat(...frames), seededRandom(5), 3000)))).toEqual(digestEvents(expected));
+    expect(digestEvents(await wsHears([concat(frames)]))).toEqual(digestEvents(expected));
+    expect(digestEvents(await wsHears(randomChunks(concat(frames), seededRandom(5), 3000)))).toEqual(digestEvents(expected));
   });
 
   it('ws Receiver reads our empty close and a truncated long reason', async () => {

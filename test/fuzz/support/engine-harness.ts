@@ -13,8 +13,8 @@ import { DiscordGatewayError } from '../../../codec/errors.js';
 import { HandshakeError } from '../../../codec/websocket/index.js';
 import { TIMER_NAMES, type TimerName } from '../../../machines/timers.js';
 import { OP, parseClientFrames, parseUpgradeRequest, readClose, requestKey, upgradeProblem, upgradeResponse } from '../../helpers/ws-wire.js';
+import { concat } from '../../helpers/bytes.js';
 import { arrayBuffers, mib } from './memory.js';
-import { join } from './mutate.js';
 import { checkTypedError } from './outcome.js';
 
 /** Every state the machine has, as `engine.state` spells it. */
@@ -170,7 +170,7 @@ export class EngineHarness {
     if (upgrade) {
       this.conn!.upgrade = null;
       if (glue) {
-        this.call('receive', bytes.length, () => this.engine.receive(join(upgrade, bytes)));
+        this.call('receive', bytes.length, () => this.engine.receive(concat([upgrade, bytes])));
         return;
       }
       this.call('receive', upgrade.length, () => this.engine.receive(upgrade));
@@ -342,7 +342,7 @@ export class EngineHarness {
       return;
     }
     if (bytes.length > 4096 + 14) this.fail(`a ${bytes.length}-byte write (the gateway allows 4096-byte payloads)`);
-    const { frames, rest, violation } = parseClientFrames(join(conn.written, bytes));
+    const { frames, rest, violation } = parseClientFrames(concat([conn.written, bytes]));
     if (violation) this.fail(`the client wrote an invalid frame: ${violation}`);
     if (rest.length > 0) this.fail('a write ended inside a frame');
     conn.written = new Uint8Array(0);

@@ -5,6 +5,7 @@
  * shrinks well and applies to any input.
  */
 import fc from 'fast-check';
+import { concat } from '../../helpers/bytes.js';
 import { cutAnywhere, fixedChunks } from '../../helpers/chunks.js';
 
 /** One edit of a byte string. */
@@ -80,7 +81,7 @@ function applyOne(bytes: Uint8Array, m: Mutation, donors: readonly Uint8Array[])
       return insertAt(bytes, m.at % (n + 1), m.bytes);
     case 'delete': {
       const at = m.at % (n + 1);
-      return join(bytes.subarray(0, at), bytes.subarray(Math.min(n, at + m.count)));
+      return concat([bytes.subarray(0, at), bytes.subarray(Math.min(n, at + m.count))]);
     }
     case 'duplicate': {
       if (n === 0) return bytes;
@@ -98,20 +99,7 @@ function applyOne(bytes: Uint8Array, m: Mutation, donors: readonly Uint8Array[])
 }
 
 function insertAt(bytes: Uint8Array, at: number, extra: Uint8Array): Uint8Array {
-  return join(bytes.subarray(0, at), extra, bytes.subarray(at));
-}
-
-/** Concatenates byte arrays into a new one. */
-export function join(...parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concat([bytes.subarray(0, at), extra, bytes.subarray(at)]);
 }
 
 /** Where to cut a stream: a few arbitrary points, or (sometimes) between every byte. */
