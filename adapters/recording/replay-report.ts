@@ -1,24 +1,11 @@
 /** The readable text of a replay mismatch: where, in which state, on what input, and a diff of the outputs. */
-import type { GatewayPayload } from '../../codec/encoding/payload.js';
-import type { EngineInput } from '../sans-io/gateway-engine.js';
 import { describeInput, describePayloads } from './describe.js';
-import type { StepOutput } from './format.js';
 import { describeOutput } from './outputs.js';
+import type { ReplayMismatch } from './replay.js';
 import { diffLines, valueDifferences } from './text-diff.js';
 
-/** What {@link formatMismatch} needs about the step. */
-export interface MismatchFacts {
-  readonly step: number;
-  readonly sinceStart: number;
-  readonly stateBefore: string;
-  readonly stateAfter: string;
-  readonly context: Readonly<Record<string, unknown>>;
-  readonly input: EngineInput | null;
-  readonly payloads: readonly GatewayPayload[];
-  readonly closes: readonly { readonly code: number | null; readonly reason: string }[];
-  readonly expected: readonly StepOutput[];
-  readonly actual: readonly StepOutput[];
-}
+/** What {@link formatMismatch} needs about the step: the mismatch before its report is written. */
+export type MismatchFacts = Omit<ReplayMismatch, 'at' | 'firstDifference' | 'report'>;
 
 /** Formats a mismatch as a short report with a `-` recorded / `+` replayed diff. */
 export function formatMismatch(facts: MismatchFacts, about: { name?: string; steps: number }): string {
