@@ -10,7 +10,7 @@
  */
 import { ETF_DEFAULT_MAX_DEPTH, ETF_MAX_BIG_BYTES, EtfReader } from './etf-decoder.js';
 import { cachedAscii } from './etf-text.js';
-import type { DispatchEnvelope } from './payload.js';
+import { type DispatchEnvelope, dispatchEnvelope } from './payload.js';
 
 /** Skips the term at `reader.pos`, checking it as `term()` would; throws EtfDecodeError. */
 function skipTerm(reader: EtfReader): void {
@@ -295,8 +295,6 @@ export function scanEtfDispatch(bytes: Uint8Array, wanted: ReadonlySet<string>):
     // Malformed or too deep (a RangeError included): the full decoder reports it.
     return null;
   }
-  if (reader.pos !== reader.end || op !== 0) return null;
-  if (s !== undefined && s !== null && (typeof s !== 'number' || !Number.isInteger(s))) return null;
-  if (t !== undefined && t !== null && typeof t !== 'string') return null;
-  return { op: 0, s: s as number | null | undefined, t: t as string | null | undefined };
+  if (reader.pos !== reader.end) return null;
+  return dispatchEnvelope(op, s, t);
 }

@@ -9,7 +9,7 @@
  * null and the caller decodes in full, which throws the typed error it always threw.
  */
 import { cachedAscii } from './etf-text.js';
-import type { DispatchEnvelope } from './payload.js';
+import { type DispatchEnvelope, dispatchEnvelope } from './payload.js';
 
 // Classes of a byte inside a string: plain, the closing quote, an escape, a control character
 // (not allowed raw), and the lead of a multi-byte UTF-8 sequence (checked in place).
@@ -358,8 +358,5 @@ function scan(bytes: Uint8Array, wanted: ReadonlySet<string>): DispatchEnvelope 
   }
   if (ws(bytes, i, end) !== end) return null;
   // Not a dispatch, or the envelope rules of asGatewayPayload broken: left to the full decoder.
-  if (op !== 0) return null;
-  if (s !== undefined && s !== null && (typeof s !== 'number' || !Number.isInteger(s))) return null;
-  if (t !== undefined && t !== null && typeof t !== 'string') return null;
-  return { op: 0, s: s as number | null | undefined, t: t as string | null | undefined };
+  return dispatchEnvelope(op, s, t);
 }

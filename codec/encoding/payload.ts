@@ -28,15 +28,22 @@ export function asGatewayPayload(value: unknown): GatewayPayload {
   if (typeof op !== 'number' || !Number.isInteger(op)) {
     throw shapeError('has no integer "op"');
   }
-  const s = payload.s;
-  if (s !== undefined && s !== null && (typeof s !== 'number' || !Number.isInteger(s))) {
+  if (!isSequence(payload.s)) {
     throw shapeError('has an "s" that is neither an integer nor null');
   }
-  const t = payload.t;
-  if (t !== undefined && t !== null && typeof t !== 'string') {
+  if (!isEventName(payload.t)) {
     throw shapeError('has a "t" that is neither a string nor null');
   }
   return payload as unknown as GatewayPayload;
+}
+
+// The envelope rules for `s` and `t`, shared with the lazy readers through dispatchEnvelope.
+function isSequence(s: unknown): s is number | null | undefined {
+  return s === undefined || s === null || (typeof s === 'number' && Number.isInteger(s));
+}
+
+function isEventName(t: unknown): t is string | null | undefined {
+  return t === undefined || t === null || typeof t === 'string';
 }
 
 function shapeError(fault: string): PayloadDecodeError {
@@ -54,4 +61,13 @@ export interface DispatchEnvelope {
   readonly op: 0;
   readonly s: number | null | undefined;
   readonly t: string | null | undefined;
+}
+
+/**
+ * The envelope a lazy reader found (`op`, `s`, `t`, undefined when absent) if it is a dispatch
+ * {@link asGatewayPayload} would accept; null otherwise, and the caller decodes in full.
+ */
+export function dispatchEnvelope(op: unknown, s: unknown, t: unknown): DispatchEnvelope | null {
+  if (op !== 0 || !isSequence(s) || !isEventName(t)) return null;
+  return { op: 0, s, t };
 }
