@@ -2,7 +2,6 @@
 // stand in for: whenever a scanner answers, the full decoder succeeds with the same op, s and t;
 // whenever the full decoder sees a valid dispatch nobody wants, the scanner answers. Bad input is
 // never the scanners' business: they decline, and the full decoder throws its typed error.
-import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EtfAtom } from '../../adapters/fake-gateway/etf-tags.js';
@@ -18,6 +17,7 @@ import {
   scanJsonDispatch,
 } from '../../codec/encoding/index.js';
 import { DiscordGatewayError } from '../../codec/errors.js';
+import { compressedEtf } from '../helpers/compressed-etf.js';
 
 const WANTED: ReadonlySet<string> = new Set(['MESSAGE_CREATE', 'READY', 'RESUMED']);
 const utf8 = new TextEncoder();
@@ -251,9 +251,7 @@ describe('scanEtfDispatch', () => {
   it('declines non-dispatches and compressed terms', () => {
     expect(checkAgainstFull(etfEncoding, discordLayout({ op: 10, d: { heartbeat_interval: 41250 } }))).toBeNull();
     // 131, 80 (compressed), declared size, zlib data of a map: decoded in full.
-    const term = encodeEtf({ op: 0, s: 1, t: 'X', d: null }).subarray(1);
-    const zlib = deflateSync(term);
-    const compressed = new Uint8Array([131, 80, 0, 0, 0, term.length, ...zlib]);
+    const compressed = compressedEtf(encodeEtf({ op: 0, s: 1, t: 'X', d: null }).subarray(1));
     expect(etfEncoding.decode(compressed)).toEqual({ op: 0, s: 1, t: 'X', d: null });
     expect(scanEtfDispatch(compressed, WANTED)).toBeNull();
   });

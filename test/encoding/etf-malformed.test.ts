@@ -2,7 +2,6 @@
  * Malformed ETF and resource bounds: each case asserts the error class, its code and its
  * offset. Bombs (depth, declared lengths, inflated size) must fail at once, before allocating.
  */
-import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
   decodeEtf,
@@ -10,6 +9,7 @@ import {
   ETF_MAX_BIG_BYTES,
   type EtfDecodeErrorCode,
 } from '../../codec/encoding/index.js';
+import { compressedEtf } from '../helpers/compressed-etf.js';
 import { ascii, bytes, expectEtfError, u16, u32 } from './helpers.js';
 
 const V = 131;
@@ -158,8 +158,7 @@ describe('depth bomb', () => {
 });
 
 describe('compressed terms (tag 80)', () => {
-  const compressed = (inner: Uint8Array, declared = inner.length, level = 6) =>
-    bytes(V, 80, ...u32(declared), new Uint8Array(deflateSync(inner, { level })));
+  const compressed = (inner: Uint8Array, declared = inner.length, level = 6) => compressedEtf(inner, { declared, level });
   const binaryTerm = (size: number) => {
     const term = new Uint8Array(5 + size);
     term.set([109, ...u32(size)]);

@@ -6,7 +6,6 @@
  * a close frame with the right code.
  */
 import { readFileSync } from 'node:fs';
-import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { GatewayEngine } from '../../adapters/sans-io/gateway-engine.js';
 import type { EngineEffect } from '../../adapters/sans-io/effects.js';
@@ -16,6 +15,7 @@ import { WebSocketProtocolError } from '../../codec/websocket/index.js';
 import { zlibStreamSegments, zstdBlock, zstdFrameHeader } from '../compression/helpers.js';
 import { concat } from '../helpers/bytes.js';
 import { fixedChunks } from '../helpers/chunks.js';
+import { compressedEtf } from '../helpers/compressed-etf.js';
 import { frame, OP, parseClientFrames, readClose, requestKey, upgradeResponse } from '../helpers/ws-wire.js';
 import { arrayBuffers, gc, mib } from './support/memory.js';
 
@@ -137,17 +137,12 @@ describe('zstd-stream bombs', () => {
 
 const u32 = (n: number): number[] => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
 
-/** A compressed ETF term (tag 80) of `body`, declaring `declared` bytes. */
-function compressedTerm(body: Uint8Array, declared = body.length): Uint8Array {
-  return concat([Uint8Array.of(131, 80, ...u32(declared)), zlib.deflateSync(body, { level: 9 })]);
-}
-
 /** 40 MiB BINARY_EXT inside a compressed term: 40 KB on the wire. */
 function etfZipBomb(): Uint8Array {
   const body = new Uint8Array(40 * MiB);
   body[0] = 109;
   new DataView(body.buffer).setUint32(1, body.length - 5);
-  return compressedTerm(body);
+  return compressedEtf(body, { level: 9 });
 }
 
 describe('ETF length bombs', () => {
@@ -162,7 +157,7 @@ describe('ETF length bombs', () => {
     ['LARGE_BIG_EXT declaring 2^32-1 digit bytes', [131, 111, ...u32(M), 0, 1, 2], 'ETF_BIG_TOO_LARGE'],
     ['a list of lists, each declaring 2^32-1 elements', [131, 108, ...u32(M), 108, ...u32(M), 108, ...u32(M), 106], 'ETF_TRUNCATED'],
     ['a map whose first key declares a 4 GiB binary', [131, 116, 0, 0, 0, 1, 109, ...u32(M), 97], 'ETF_TRUNCATED'],
-    ['a compressed term declaring 4 GiB in 20 bytes', [...compressedTerm(new Uint8Array(8), M)], 'ETF_INFLATE_TOO_LARGE'],
+    ['a compressed term declaring 4 GiB in 20 bytes', [...compressedEtf(new Uint8Array(8), { declared: M, level: 9 })], 'ETF_INFLATE_TOO_LARGE'],
   ];
   for (const [what, input, code] of cases) {
     it(`${what}: ${code}, at once, allocating nothing`, () => {

@@ -5,10 +5,10 @@
  * exactly the fields that bombs use: lengths, arities and declared sizes. Every outcome is a
  * value or an EtfDecodeError, fast, and nothing is allocated for a length the input cannot hold.
  */
-import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeEtf, EtfDecodeError } from '../../codec/encoding/index.js';
+import { compressedEtf } from '../helpers/compressed-etf.js';
 import { FUZZ_TIMEOUT, fuzzParams } from './support/config.js';
 import { arrayBuffers } from './support/memory.js';
 import { applyMutations, mutationsArb } from './support/mutate.js';
@@ -158,14 +158,7 @@ function encode(term: Term): { bytes: Uint8Array; fields: LengthField[] } {
 
 /** The same term as a compressed ETF message (tag 80), with its declared size as a field. */
 function compress(bytes: Uint8Array): { bytes: Uint8Array; fields: LengthField[] } {
-  const body = bytes.subarray(1);
-  const z = zlib.deflateSync(body);
-  const out = new Uint8Array(6 + z.length);
-  out[0] = 131;
-  out[1] = 80;
-  new DataView(out.buffer).setUint32(2, body.length);
-  out.set(z, 6);
-  return { bytes: out, fields: [{ at: 2, size: 4 }] };
+  return { bytes: compressedEtf(bytes.subarray(1)), fields: [{ at: 2, size: 4 }] };
 }
 
 /** A lie about a length: nothing, off by one, doubled, or as large as the field can say. */

@@ -4,12 +4,12 @@
  * way Discord does it (node:zlib with a sync flush per payload, sometimes split over several
  * messages; zstd as one endless frame of raw blocks). Built once per file, from a fixed seed.
  */
-import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { createTransportCompressor } from '../../../adapters/fake-gateway/transport-compressor.js';
 import { ZstdRawFrameWriter } from '../../../adapters/fake-gateway/zstd-raw-writer.js';
 import { encodeEtf } from '../../../codec/encoding/index.js';
 import type { GatewayPayload } from '../../../codec/encoding/payload.js';
+import { compressedEtf } from '../../helpers/compressed-etf.js';
 
 /** `encoding` and `compress` of one connection. */
 export interface TrafficKind {
@@ -57,15 +57,7 @@ const utf8 = new TextEncoder();
 /** A payload as ETF, now and then compressed into a tag 80 term as Discord's payload compression does. */
 function etfPayload(payload: GatewayPayload, compressTerm: boolean): Uint8Array {
   const plain = encodeEtf(payload);
-  if (!compressTerm) return plain;
-  const body = plain.subarray(1);
-  const z = zlib.deflateSync(body);
-  const out = new Uint8Array(6 + z.length);
-  out[0] = 131;
-  out[1] = 80;
-  new DataView(out.buffer).setUint32(2, body.length);
-  out.set(z, 6);
-  return out;
+  return compressTerm ? compressedEtf(plain.subarray(1)) : plain;
 }
 
 /** The messages a server of `kind` sends for `script`. */
