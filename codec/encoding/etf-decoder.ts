@@ -100,6 +100,59 @@ export class EtfReader {
     }
   }
 
+  // The checks on containers and bignums, shared with the envelope scanner so that skipping a
+  // term accepts exactly what decoding it accepts.
+
+  /** Enters the MAP_EXT at `at` after checking its arity against the bytes left; returns the arity. */
+  openMap(at: number): number {
+    this.need(at + 1, 4, 'a MAP_EXT arity', at);
+    const arity = this.u32(at + 1);
+    // A key and a value take at least one byte each.
+    if (arity > (this.end - at - 5) / 2) throw this.truncated('a MAP_EXT', at);
+    this.enter(at);
+    this.pos = at + 5;
+    return arity;
+  }
+
+  /** Enters the LIST_EXT at `at` after checking its length against the bytes left; returns the length. */
+  openList(at: number): number {
+    this.need(at + 1, 4, 'a LIST_EXT length', at);
+    const length = this.u32(at + 1);
+    // Each element takes at least one byte, and so does the tail.
+    this.need(at + 5, length + 1, 'a LIST_EXT', at);
+    this.enter(at);
+    this.pos = at + 5;
+    return length;
+  }
+
+  /** Leaves a list after its elements: the tail must be NIL (Erlang's improper lists have no JSON shape). */
+  closeList(): void {
+    const tail = this.pos;
+    if (tail >= this.end) throw this.truncated('a LIST_EXT tail', tail);
+    if (this.bytes[tail] !== 106) {
+      throw this.fail('ETF_IMPROPER_LIST', 'A list ends in a tail other than NIL (an improper list)', tail);
+    }
+    this.pos = tail + 1;
+    this.depth--;
+  }
+
+  /** Enters a tuple of `arity` elements starting at `start` (each takes at least one byte). */
+  openTuple(at: number, start: number, arity: number): void {
+    this.need(start, arity, 'a tuple', at);
+    this.enter(at);
+    this.pos = start;
+  }
+
+  /** Moves past a bignum of `length` digit bytes whose sign byte is at `start`, after checking its size. */
+  passBig(at: number, start: number, length: number): void {
+    if (length > ETF_MAX_BIG_BYTES) {
+      throw this.fail('ETF_BIG_TOO_LARGE', `A bignum has more than ${ETF_MAX_BIG_BYTES} digit bytes`, at);
+    }
+    // The sign byte plus the digits.
+    this.need(start, length + 1, 'a bignum', at);
+    this.pos = start + 1 + length;
+  }
+
   term(): unknown {
     const bytes = this.bytes;
     const at = this.pos;
@@ -222,39 +275,21 @@ export class EtfReader {
   }
 
   big(at: number, start: number, length: number): unknown {
-    if (length > ETF_MAX_BIG_BYTES) {
-      throw this.fail('ETF_BIG_TOO_LARGE', `A bignum has more than ${ETF_MAX_BIG_BYTES} digit bytes`, at);
-    }
-    // The sign byte plus the digits.
-    this.need(start, length + 1, 'a bignum', at);
-    this.pos = start + 1 + length;
+    this.passBig(at, start, length);
     const bytes = this.bytes;
     return bigDigitsToValue(bytes, this.view, start + 1, length, bytes[start] !== 0, this.bigint);
   }
 
   list(at: number): unknown[] {
-    this.need(at + 1, 4, 'a LIST_EXT length', at);
-    const length = this.u32(at + 1);
-    // Each element takes at least one byte, and so does the tail.
-    this.need(at + 5, length + 1, 'a LIST_EXT', at);
-    this.enter(at);
-    this.pos = at + 5;
+    const length = this.openList(at);
     const values: unknown[] = [];
     for (let i = 0; i < length; i++) values.push(this.term());
-    const tail = this.pos;
-    if (tail >= this.end) throw this.truncated('a LIST_EXT tail', tail);
-    if (this.bytes[tail] !== 106) {
-      throw this.fail('ETF_IMPROPER_LIST', 'A list ends in a tail other than NIL (an improper list)', tail);
-    }
-    this.pos = tail + 1;
-    this.depth--;
+    this.closeList();
     return values;
   }
 
   tuple(at: number, start: number, arity: number): unknown[] {
-    this.need(start, arity, 'a tuple', at);
-    this.enter(at);
-    this.pos = start;
+    this.openTuple(at, start, arity);
     const values: unknown[] = [];
     for (let i = 0; i < arity; i++) values.push(this.term());
     this.depth--;
@@ -262,12 +297,7 @@ export class EtfReader {
   }
 
   map(at: number): Record<string, unknown> {
-    this.need(at + 1, 4, 'a MAP_EXT arity', at);
-    const arity = this.u32(at + 1);
-    // A key and a value take at least one byte each.
-    if (arity > (this.end - at - 5) / 2) throw this.truncated('a MAP_EXT', at);
-    this.enter(at);
-    this.pos = at + 5;
+    const arity = this.openMap(at);
     const object: Record<string, unknown> = {};
     for (let i = 0; i < arity; i++) {
       const key = this.key();

@@ -8,7 +8,7 @@
  * accept, with their op/s/t; for anything else it answers null and the caller decodes in full,
  * which throws the typed error it always threw.
  */
-import { ETF_DEFAULT_MAX_DEPTH, ETF_MAX_BIG_BYTES, EtfReader } from './etf-decoder.js';
+import { ETF_DEFAULT_MAX_DEPTH, EtfReader } from './etf-decoder.js';
 import { cachedAscii } from './etf-text.js';
 import { type DispatchEnvelope, dispatchEnvelope } from './payload.js';
 
@@ -19,11 +19,7 @@ function skipTerm(reader: EtfReader): void {
   switch (bytes[at]) {
     case 116: {
       // MAP_EXT
-      reader.need(at + 1, 4, 'a MAP_EXT arity', at);
-      const arity = reader.u32(at + 1);
-      if (arity > (reader.end - at - 5) / 2) throw reader.truncated('a MAP_EXT', at);
-      reader.enter(at);
-      reader.pos = at + 5;
+      const arity = reader.openMap(at);
       for (let i = 0; i < arity; i++) {
         skipKey(reader);
         skipTerm(reader);
@@ -55,25 +51,17 @@ function skipTerm(reader: EtfReader): void {
       return;
     case 110: // SMALL_BIG_EXT
       reader.need(at + 1, 1, 'a SMALL_BIG_EXT length', at);
-      skipBig(reader, at, at + 2, bytes[at + 1]!);
+      reader.passBig(at, at + 2, bytes[at + 1]!);
       return;
     case 111: // LARGE_BIG_EXT
       reader.need(at + 1, 4, 'a LARGE_BIG_EXT length', at);
-      skipBig(reader, at, at + 5, reader.u32(at + 1));
+      reader.passBig(at, at + 5, reader.u32(at + 1));
       return;
     case 108: {
       // LIST_EXT
-      reader.need(at + 1, 4, 'a LIST_EXT length', at);
-      const length = reader.u32(at + 1);
-      reader.need(at + 5, length + 1, 'a LIST_EXT', at);
-      reader.enter(at);
-      reader.pos = at + 5;
+      const length = reader.openList(at);
       for (let i = 0; i < length; i++) skipTerm(reader);
-      const tail = reader.pos;
-      if (tail >= reader.end) throw reader.truncated('a LIST_EXT tail', tail);
-      if (bytes[tail] !== 106) throw reader.fail('ETF_IMPROPER_LIST', 'A list ends in a tail other than NIL (an improper list)', tail);
-      reader.pos = tail + 1;
-      reader.depth--;
+      reader.closeList();
       return;
     }
     case 106: // NIL_EXT
@@ -114,19 +102,9 @@ function skipTerm(reader: EtfReader): void {
 }
 
 function skipTuple(reader: EtfReader, at: number, start: number, arity: number): void {
-  reader.need(start, arity, 'a tuple', at);
-  reader.enter(at);
-  reader.pos = start;
+  reader.openTuple(at, start, arity);
   for (let i = 0; i < arity; i++) skipTerm(reader);
   reader.depth--;
-}
-
-function skipBig(reader: EtfReader, at: number, start: number, length: number): void {
-  if (length > ETF_MAX_BIG_BYTES) {
-    throw reader.fail('ETF_BIG_TOO_LARGE', `A bignum has more than ${ETF_MAX_BIG_BYTES} digit bytes`, at);
-  }
-  reader.need(start, length + 1, 'a bignum', at);
-  reader.pos = start + 1 + length;
 }
 
 /** An atom (as a value or a key): its length, and its name checked as the decoder checks it. */
@@ -267,10 +245,7 @@ export function scanEtfDispatch(bytes: Uint8Array, wanted: ReadonlySet<string>):
   let s: unknown;
   let t: unknown;
   try {
-    const arity = reader.u32(2);
-    if (arity > (reader.end - 6) / 2) return null;
-    reader.enter(1);
-    reader.pos = 6;
+    const arity = reader.openMap(1);
     for (let i = 0; i < arity; i++) {
       const key = envelopeKey(bytes, reader.pos, reader.end);
       skipKey(reader);
