@@ -1,6 +1,38 @@
 /** Shared helpers of the compression tests: a real zlib peer, generated payloads, crafted streams. */
 import { readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
+import { expect } from 'vitest';
+import { CompressionError } from '../../codec/compression/index.js';
+import { DiscordGatewayError } from '../../codec/errors.js';
+
+/** Runs `action` and returns the CompressionError (a DiscordGatewayError) it threw; fails the test if it threw none. */
+export function thrownCompressionError(action: () => unknown): CompressionError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CompressionError);
+    expect(error).toBeInstanceOf(DiscordGatewayError);
+    return error as CompressionError;
+  }
+  throw new Error('expected an error');
+}
+
+/**
+ * The contract for any input, valid or not: each push of `chunks` gives bytes or null, or throws
+ * a CompressionError (and the stream ends there). Anything else fails the test.
+ */
+export function expectResultsOrCompressionError(decompressor: { push(chunk: Uint8Array): Uint8Array | null }, chunks: readonly Uint8Array[]): void {
+  for (const chunk of chunks) {
+    let result: unknown;
+    try {
+      result = decompressor.push(chunk);
+    } catch (error) {
+      expect(error).toBeInstanceOf(CompressionError);
+      return;
+    }
+    expect(result === null || result instanceof Uint8Array).toBe(true);
+  }
+}
 
 /**
  * Compresses `messages` the way Discord does: one node:zlib deflate stream, each message written

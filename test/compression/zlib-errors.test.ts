@@ -1,31 +1,18 @@
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
-  CompressionError,
   CompressionLimitError,
   CompressionOptionError,
   DEFAULT_MAX_MESSAGE_SIZE,
   ZlibStreamInflater,
 } from '../../codec/compression/index.js';
-import { DiscordGatewayError } from '../../codec/errors.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
 import { concat, hex } from '../helpers/bytes.js';
-import { BitWriter, gatewayText, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
+import { BitWriter, gatewayText, thrownCompressionError, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
 
 const encoder = new TextEncoder();
 const MARKER = hex('00 00 ff ff');
 
-/** Runs `action` and returns what it threw (failing the test if it did not throw). */
-function thrown(action: () => unknown): CompressionError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CompressionError);
-    expect(error).toBeInstanceOf(DiscordGatewayError);
-    return error as CompressionError;
-  }
-  throw new Error('expected an error');
-}
 
 /** Size of the inflater's output buffer (history + message), read for the memory bound. */
 function outputCapacity(inflater: ZlibStreamInflater): number {
@@ -60,7 +47,7 @@ describe('ZlibStreamInflater bounds', () => {
     const maxMessageSize = 1024 * 1024;
     const inflater = new ZlibStreamInflater({ maxMessageSize });
     for (let round = 0; round < 3; round++) {
-      const error = thrown(() => inflater.push(segment!));
+      const error = thrownCompressionError(() => inflater.push(segment!));
       expect(error).toBeInstanceOf(CompressionLimitError);
       expect(error.code).toBe('INFLATED_TOO_LARGE');
       expect((error as CompressionLimitError).limit).toBe(maxMessageSize);
@@ -74,7 +61,7 @@ describe('ZlibStreamInflater bounds', () => {
     expect(DEFAULT_MAX_MESSAGE_SIZE).toBe(64 * 1024 * 1024);
     const [segment] = await zlibStreamSegments([new Uint8Array(DEFAULT_MAX_MESSAGE_SIZE + 1)], { level: 9 });
     const inflater = new ZlibStreamInflater();
-    expect(thrown(() => inflater.push(segment!)).code).toBe('INFLATED_TOO_LARGE');
+    expect(thrownCompressionError(() => inflater.push(segment!)).code).toBe('INFLATED_TOO_LARGE');
     expect(outputCapacity(inflater)).toBeLessThanOrEqual(DEFAULT_MAX_MESSAGE_SIZE + 32768);
   });
 
@@ -93,7 +80,7 @@ describe('ZlibStreamInflater bounds', () => {
         expect(inflater.push(segments[0]!)?.slice()).toEqual(fits);
         // History of earlier messages does not count against the bound.
         expect(inflater.push(segments[1]!)?.slice()).toEqual(fits);
-        expect(thrown(() => inflater.push(segments[2]!)).code).toBe('INFLATED_TOO_LARGE');
+        expect(thrownCompressionError(() => inflater.push(segments[2]!)).code).toBe('INFLATED_TOO_LARGE');
       });
     }
   }
@@ -105,14 +92,14 @@ describe('ZlibStreamInflater bounds', () => {
     expect(exact.push(segment!.subarray(10))).not.toBeNull();
 
     const tight = new ZlibStreamInflater({ maxCompressedSize: segment!.length - 1 });
-    const whole = thrown(() => tight.push(segment!));
+    const whole = thrownCompressionError(() => tight.push(segment!));
     expect(whole).toBeInstanceOf(CompressionLimitError);
     expect(whole.code).toBe('COMPRESSED_TOO_LARGE');
     expect(whole.closeCode).toBe(1009);
 
     const split = new ZlibStreamInflater({ maxCompressedSize: 100 });
     expect(split.push(new Uint8Array(60).fill(1))).toBeNull();
-    const error = thrown(() => split.push(new Uint8Array(41).fill(1)));
+    const error = thrownCompressionError(() => split.push(new Uint8Array(41).fill(1)));
     expect(error.code).toBe('COMPRESSED_TOO_LARGE');
     expect((error as CompressionLimitError).limit).toBe(100);
   });
@@ -142,7 +129,7 @@ describe('ZlibStreamInflater on bad data', () => {
   for (const [what, header] of headers) {
     it(`rejects a zlib header with ${what}`, () => {
       expect(((header[0]! << 8) | header[1]!) % 31 === 0).toBe(what !== 'wrong header check bits');
-      const error = thrown(() => new ZlibStreamInflater().push(concat([header, hex('00'), MARKER])));
+      const error = thrownCompressionError(() => new ZlibStreamInflater().push(concat([header, hex('00'), MARKER])));
       expect(error.code).toBe('ZLIB_BAD_HEADER');
       expect(error.closeCode).toBe(1007);
     });
@@ -228,7 +215,7 @@ describe('ZlibStreamInflater on bad data', () => {
   ];
   for (const [what, bytes, code] of corrupt) {
     it(`rejects ${what} with ${code}`, () => {
-      const error = thrown(() => new ZlibStreamInflater().push(bytes));
+      const error = thrownCompressionError(() => new ZlibStreamInflater().push(bytes));
       expect(error.code).toBe(code);
       expect(error.closeCode).toBe(1007);
       // node:zlib (the reference) refuses it too, or returns less than a whole message.
@@ -253,7 +240,7 @@ describe('ZlibStreamInflater on bad data', () => {
   it('rejects a message whose marker is stored data rather than a sync flush', () => {
     // A stored block holding the bytes 00 00 ff ff: the input ends with the marker mid-stream.
     const bytes = concat([ZLIB_HEADER, new BitWriter().bits(0, 3).align().raw([4, 0, 0xfb, 0xff, 0, 0, 0xff, 0xff]).finish()]);
-    expect(thrown(() => new ZlibStreamInflater().push(bytes)).code).toBe('ZLIB_TRUNCATED');
+    expect(thrownCompressionError(() => new ZlibStreamInflater().push(bytes)).code).toBe('ZLIB_TRUNCATED');
   });
 
   it('rejects segments cut short or with bytes removed, typed, never a crash', async () => {
@@ -262,15 +249,15 @@ describe('ZlibStreamInflater on bad data', () => {
     const body = segment!.subarray(0, segment!.length - 4);
     for (const cut of [3, 10, 100, 1000, body.length - 1]) {
       const truncated = concat([body.subarray(0, cut), MARKER]);
-      const error = thrown(() => new ZlibStreamInflater().push(truncated));
+      const error = thrownCompressionError(() => new ZlibStreamInflater().push(truncated));
       expect(['ZLIB_TRUNCATED', 'ZLIB_BAD_DATA']).toContain(error.code);
     }
   });
 
   it('refuses to continue after an error until reset', async () => {
     const inflater = new ZlibStreamInflater();
-    const first = thrown(() => inflater.push(concat([hex('78 9d'), MARKER])));
-    const again = thrown(() => inflater.push(concat([ZLIB_HEADER, hex('00'), MARKER])));
+    const first = thrownCompressionError(() => inflater.push(concat([hex('78 9d'), MARKER])));
+    const again = thrownCompressionError(() => inflater.push(concat([ZLIB_HEADER, hex('00'), MARKER])));
     expect(again.code).toBe('COMPRESSION_CONTEXT_FAILED');
     expect(again.cause).toBe(first);
     inflater.reset();

@@ -7,20 +7,9 @@ import {
   ZstdStreamDecompressor,
 } from '../../codec/compression/index.js';
 import { concat } from '../helpers/bytes.js';
-import { le, zstdBlock, zstdFrameHeader, zstdFixtures } from './helpers.js';
+import { le, thrownCompressionError, zstdBlock, zstdFixtures, zstdFrameHeader } from './helpers.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
-
-/** Runs `action` and returns the CompressionError it threw. */
-function thrown(action: () => unknown): CompressionError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CompressionError);
-    return error as CompressionError;
-  }
-  throw new Error('expected an error');
-}
 
 function capacity(decompressor: ZstdStreamDecompressor): number {
   return (decompressor as unknown as { output: { buf: Uint8Array } }).output.buf.length;
@@ -140,7 +129,7 @@ describe('ZstdStreamDecompressor on hand-made frames (checked against fzstd)', (
     expect(new ZstdStreamDecompressor().push(atWindow)).toEqual(expected);
     expect(fzstdDecompress(atWindow)).toEqual(expected);
     const beyond = bytes(4); // offset 1025
-    expect(thrown(() => new ZstdStreamDecompressor().push(beyond)).message).toContain('reaches back further');
+    expect(thrownCompressionError(() => new ZstdStreamDecompressor().push(beyond)).message).toContain('reaches back further');
   });
 
   it('accepts a dictionary ID field holding 0 (no dictionary)', () => {
@@ -160,7 +149,7 @@ describe('ZstdStreamDecompressor bounds', () => {
     ];
     for (const [header, limit] of cases) {
       const decompressor = new ZstdStreamDecompressor();
-      const error = thrown(() => decompressor.push(concat([header, zstdBlock(0, text('x'))])));
+      const error = thrownCompressionError(() => decompressor.push(concat([header, zstdBlock(0, text('x'))])));
       expect(error).toBeInstanceOf(CompressionLimitError);
       expect(error.code).toBe('ZSTD_WINDOW_TOO_LARGE');
       expect((error as CompressionLimitError).limit).toBe(limit);
@@ -171,13 +160,13 @@ describe('ZstdStreamDecompressor bounds', () => {
     const eight = concat([zstdFrameHeader({ windowDescriptor: 0x68 }), zstdBlock(0, text('x'))]);
     expect(new ZstdStreamDecompressor().push(eight)).toEqual(text('x'));
     const tight = new ZstdStreamDecompressor({ maxWindowSize: 1024 * 1024 });
-    expect(thrown(() => tight.push(eight)).code).toBe('ZSTD_WINDOW_TOO_LARGE');
+    expect(thrownCompressionError(() => tight.push(eight)).code).toBe('ZSTD_WINDOW_TOO_LARGE');
   });
 
   it('rejects the real fixtures when their window is over the bound', () => {
     const fixture = zstdFixtures().find((f) => f.name === 'far-offsets')!;
     const decompressor = new ZstdStreamDecompressor({ maxWindowSize: 2 * 1024 * 1024 });
-    expect(thrown(() => decompressor.push(fixture.segments[0]!)).code).toBe('ZSTD_WINDOW_TOO_LARGE');
+    expect(thrownCompressionError(() => decompressor.push(fixture.segments[0]!)).code).toBe('ZSTD_WINDOW_TOO_LARGE');
   });
 
   it('stops a decompression bomb of RLE blocks at maxMessageSize', () => {
@@ -186,7 +175,7 @@ describe('ZstdStreamDecompressor bounds', () => {
     const bomb = concat([zstdFrameHeader({ windowDescriptor: 0x58 }), ...blocks]);
     for (const maxMessageSize of [undefined, 1024 * 1024]) {
       const decompressor = new ZstdStreamDecompressor(maxMessageSize ? { maxMessageSize } : {});
-      const error = thrown(() => decompressor.push(bomb));
+      const error = thrownCompressionError(() => decompressor.push(bomb));
       expect(error.code).toBe('INFLATED_TOO_LARGE');
       expect((error as CompressionLimitError).limit).toBe(maxMessageSize ?? 64 * 1024 * 1024);
       expect(capacity(decompressor)).toBeLessThanOrEqual((maxMessageSize ?? 64 * 1024 * 1024) + 2 * 1024 * 1024);
@@ -198,7 +187,7 @@ describe('ZstdStreamDecompressor bounds', () => {
     // an empty bit stream: 20 bytes that make some decoders spin for seconds per block.
     const block = zstdBlock(2, [...smallLiteralsHeader(0, 0), ...rleSequences(0, 0, 52, [0x01], 98_559)]);
     const bytes = concat([zstdFrameHeader({ windowDescriptor: 0x00 }), ...Array.from({ length: 50 }, () => block)]);
-    const error = thrown(() => new ZstdStreamDecompressor().push(bytes));
+    const error = thrownCompressionError(() => new ZstdStreamDecompressor().push(bytes));
     expect(error.code).toBe('ZSTD_BAD_DATA');
     expect(error.message).toMatch(/maximum size|too short/);
   });
@@ -207,7 +196,7 @@ describe('ZstdStreamDecompressor bounds', () => {
     const decompressor = new ZstdStreamDecompressor({ maxCompressedSize: 100 });
     const start = concat([zstdFrameHeader({ windowDescriptor: 0x00 }), zstdBlock(0, new Uint8Array(50), { size: 1000 })]);
     expect(decompressor.push(start)).toBeNull();
-    const error = thrown(() => decompressor.push(new Uint8Array(60)));
+    const error = thrownCompressionError(() => decompressor.push(new Uint8Array(60)));
     expect(error.code).toBe('COMPRESSED_TOO_LARGE');
     expect((error as CompressionLimitError).limit).toBe(100);
   });
@@ -276,7 +265,7 @@ describe('ZstdStreamDecompressor on bad data', () => {
   };
   for (const [what, bytes, code] of bad) {
     it(`rejects ${what} with ${code}`, () => {
-      const error = thrown(() => new ZstdStreamDecompressor().push(bytes));
+      const error = thrownCompressionError(() => new ZstdStreamDecompressor().push(bytes));
       expect(error.code).toBe(code);
       expect(error.message).toContain(reasons[what]);
       expect(error.closeCode).toBe(1007);
@@ -305,8 +294,8 @@ describe('ZstdStreamDecompressor on bad data', () => {
 
   it('refuses to continue after an error until reset', () => {
     const decompressor = new ZstdStreamDecompressor();
-    const first = thrown(() => decompressor.push(new Uint8Array([1, 2, 3, 4, 5])));
-    const again = thrown(() => decompressor.push(concat([header, zstdBlock(0, text('ok'))])));
+    const first = thrownCompressionError(() => decompressor.push(new Uint8Array([1, 2, 3, 4, 5])));
+    const again = thrownCompressionError(() => decompressor.push(concat([header, zstdBlock(0, text('ok'))])));
     expect(again.code).toBe('COMPRESSION_CONTEXT_FAILED');
     expect(again.cause).toBe(first);
     decompressor.reset();
