@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { CloseCode, Intent, startFakeGateway } from '../../adapters/fake-gateway/index.js';
+import { describe, expect, it } from 'vitest';
+import { CloseCode, Intent } from '../../adapters/fake-gateway/index.js';
 import type { FakeGateway, FakeGatewayOptions } from '../../adapters/fake-gateway/index.js';
-import { TestClient } from './test-client.js';
+import { useFakeGateways } from './gateway-fixture.js';
+import type { TestClient } from './test-client.js';
 
-let gateway: FakeGateway | undefined;
-const clients: TestClient[] = [];
+const fixture = useFakeGateways();
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
-  await gateway?.close();
-  gateway = undefined;
-});
-
-async function connect(gw: FakeGateway, url = gw.urlWith(), encoding: 'json' | 'etf' = 'json'): Promise<TestClient> {
-  const client = await TestClient.connect(url, { encoding });
-  clients.push(client);
-  return client;
+function connect(gw: FakeGateway, url = gw.urlWith(), encoding: 'json' | 'etf' = 'json'): Promise<TestClient> {
+  return fixture.connect(url, { encoding });
 }
 
 const identify = (token: string, d: Record<string, unknown> = {}) => ({
@@ -100,8 +92,7 @@ const cases: Case[] = [
 
 describe('fake gateway close codes', () => {
   it.each(cases)('closes with $code on $name', async ({ code, options, url, encoding, beforeHello, run }) => {
-    const gw = await startFakeGateway({ heartbeatInterval: 1000, identifyWindowMs: 0, ...options });
-    gateway = gw;
+    const gw = await fixture.start({ heartbeatInterval: 1000, identifyWindowMs: 0, ...options });
     const client = await connect(gw, url?.(gw) ?? gw.urlWith(), encoding);
     if (!beforeHello) await client.nextOp(10);
     await run?.(client, gw);
@@ -114,8 +105,7 @@ describe('fake gateway close codes', () => {
   });
 
   it('accepts a payload of exactly 4096 bytes', async () => {
-    const gw = await startFakeGateway({ heartbeatInterval: 1000 });
-    gateway = gw;
+    const gw = await fixture.start({ heartbeatInterval: 1000 });
     const client = await connect(gw);
     await client.nextOp(10);
     const payload = JSON.stringify({ op: 1, d: null, x: 'a'.repeat(4096 - 24) });
@@ -125,8 +115,7 @@ describe('fake gateway close codes', () => {
   });
 
   it('lets the rate-limit window slide', async () => {
-    const gw = await startFakeGateway({ heartbeatInterval: 1000, rateLimit: { limit: 3, windowMs: 60 } });
-    gateway = gw;
+    const gw = await fixture.start({ heartbeatInterval: 1000, rateLimit: { limit: 3, windowMs: 60 } });
     const client = await connect(gw);
     await client.nextOp(10);
     for (let round = 0; round < 3; round++) {
@@ -138,8 +127,7 @@ describe('fake gateway close codes', () => {
   });
 
   it('closes a client that stops heartbeating, but not one that keeps on', async () => {
-    const gw = await startFakeGateway({ heartbeatInterval: 30, heartbeatTimeout: { closeCode: CloseCode.SESSION_TIMED_OUT } });
-    gateway = gw;
+    const gw = await fixture.start({ heartbeatInterval: 30, heartbeatTimeout: { closeCode: CloseCode.SESSION_TIMED_OUT } });
     const client = await connect(gw);
     await client.nextOp(10);
     for (let i = 0; i < 5; i++) {
@@ -151,8 +139,7 @@ describe('fake gateway close codes', () => {
   });
 
   it('records the close code a client sends', async () => {
-    const gw = await startFakeGateway({ heartbeatInterval: 1000 });
-    gateway = gw;
+    const gw = await fixture.start({ heartbeatInterval: 1000 });
     const client = await connect(gw);
     await client.nextOp(10);
     const [[, record]] = await Promise.all([gw.waitFor('close'), client.close(4000, 'zombie')]);

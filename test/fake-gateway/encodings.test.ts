@@ -1,24 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { encodeEtf, startFakeGateway } from '../../adapters/fake-gateway/index.js';
+import { describe, expect, it } from 'vitest';
+import { encodeEtf } from '../../adapters/fake-gateway/index.js';
 import type { FakeGateway, FakeGatewayOptions } from '../../adapters/fake-gateway/index.js';
 import { loadTestTls } from '../helpers/tls-fixture.js';
+import { useFakeGateways } from './gateway-fixture.js';
 import { TestClient, type TestClientOptions } from './test-client.js';
 
-let gateway: FakeGateway | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
-  await gateway?.close();
-  gateway = undefined;
-});
+const fixture = useFakeGateways();
 
 async function setup(client: TestClientOptions, options: FakeGatewayOptions = {}): Promise<{ gw: FakeGateway; c: TestClient }> {
-  const gw = await startFakeGateway({ heartbeatInterval: 1000, identifyWindowMs: 0, ...options });
-  gateway = gw;
-  const c = await TestClient.connect(gw.urlWith({ encoding: client.encoding, compress: client.compress }), client);
-  clients.push(c);
-  return { gw, c };
+  const gw = await fixture.start({ heartbeatInterval: 1000, identifyWindowMs: 0, ...options });
+  return { gw, c: await fixture.connect(gw.urlWith({ encoding: client.encoding, compress: client.compress }), client) };
 }
 
 const isSyncFlushEnd = (b: Buffer) => b.length >= 4 && b.subarray(-4).equals(Buffer.from([0, 0, 0xff, 0xff]));
@@ -103,7 +94,7 @@ describe('fake gateway ETF encoding', () => {
         t: 'MESSAGE_CREATE',
         d: { id: '1300000000000000001', content: 'hé', n: -5, f: 1.25, empty: [], nothing: null },
       });
-      await gateway?.close();
+      await gw.close();
     }
   });
 
@@ -119,12 +110,10 @@ describe('fake gateway ETF encoding', () => {
 describe('fake gateway over TLS', () => {
   it('serves wss:// with the committed test certificate', async () => {
     const tls = loadTestTls();
-    const gw = await startFakeGateway({ tls, heartbeatInterval: 1000 });
-    gateway = gw;
+    const gw = await fixture.start({ tls, heartbeatInterval: 1000 });
     expect(gw.url).toMatch(/^wss:\/\/127\.0\.0\.1:\d+$/);
     expect(gw.resumeUrl).toBe(`${gw.url}/resume`);
-    const c = await TestClient.connect(gw.urlWith(), { ca: tls.ca });
-    clients.push(c);
+    const c = await fixture.connect(gw.urlWith(), { ca: tls.ca });
     const ready = await c.ready(gw.token);
     expect(ready.d.resume_gateway_url).toBe(gw.resumeUrl);
     const bot = await fetch(`${gw.httpUrl}/gateway/bot`).catch((e: Error) => e);
@@ -132,8 +121,7 @@ describe('fake gateway over TLS', () => {
   });
 
   it('is refused by a client that does not trust the certificate', async () => {
-    const gw = await startFakeGateway({ tls: loadTestTls() });
-    gateway = gw;
+    const gw = await fixture.start({ tls: loadTestTls() });
     await expect(TestClient.connect(gw.urlWith())).rejects.toThrow(/self[- ]signed/);
   });
 });

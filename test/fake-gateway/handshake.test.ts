@@ -1,24 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_BOT_USER_ID, FakeGatewayError, startFakeGateway } from '../../adapters/fake-gateway/index.js';
+import { describe, expect, it } from 'vitest';
+import { FAKE_BOT_USER_ID, FakeGatewayError } from '../../adapters/fake-gateway/index.js';
 import type { FakeGateway, FakeGatewayOptions } from '../../adapters/fake-gateway/index.js';
-import { TestClient } from './test-client.js';
+import { useFakeGateways } from './gateway-fixture.js';
+import type { TestClient } from './test-client.js';
 
-let gateway: FakeGateway | undefined;
-const clients: TestClient[] = [];
+const fixture = useFakeGateways();
 
 async function setup(options: FakeGatewayOptions = {}): Promise<{ gw: FakeGateway; client: TestClient }> {
-  const gw = await startFakeGateway({ heartbeatInterval: 1000, identifyWindowMs: 0, ...options });
-  gateway = gw;
-  const client = await TestClient.connect(gw.urlWith());
-  clients.push(client);
-  return { gw, client };
+  const gw = await fixture.start({ heartbeatInterval: 1000, identifyWindowMs: 0, ...options });
+  return { gw, client: await fixture.connect(gw.urlWith()) };
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
-  await gateway?.close();
-  gateway = undefined;
-});
 
 describe('fake gateway handshake', () => {
   it('sends HELLO first, in Discord JSON shape', async () => {

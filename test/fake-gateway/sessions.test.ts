@@ -1,26 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeGateway } from '../../adapters/fake-gateway/index.js';
+import { describe, expect, it } from 'vitest';
 import type { FakeGateway, FakeGatewayOptions } from '../../adapters/fake-gateway/index.js';
-import { TestClient } from './test-client.js';
+import { useFakeGateways } from './gateway-fixture.js';
+import type { TestClient } from './test-client.js';
 
-let gateway: FakeGateway | undefined;
-const clients: TestClient[] = [];
+const fixture = useFakeGateways();
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.ws.terminate();
-  await gateway?.close();
-  gateway = undefined;
-});
-
-async function start(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
-  gateway = await startFakeGateway({ heartbeatInterval: 1000, identifyWindowMs: 0, ...options });
-  return gateway;
+function start(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
+  return fixture.start({ heartbeatInterval: 1000, identifyWindowMs: 0, ...options });
 }
 
-async function connect(url: string): Promise<TestClient> {
-  const client = await TestClient.connect(url);
-  clients.push(client);
-  return client;
+function connect(url: string): Promise<TestClient> {
+  return fixture.connect(url);
 }
 
 /** A client with a READY session; returns it and the session id. */

@@ -2,24 +2,16 @@
  * What the soak found outside the client, pinned as tests. A finding still open is an `it.fails`
  * naming it; its fix is described beside it and in the soak report.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type FakeGateway, startFakeGateway } from '../../adapters/fake-gateway/index.js';
-import { TestClient } from '../fake-gateway/test-client.js';
+import { describe, expect, it } from 'vitest';
+import type { FakeGateway } from '../../adapters/fake-gateway/index.js';
+import { useFakeGateways } from '../fake-gateway/gateway-fixture.js';
+import type { TestClient } from '../fake-gateway/test-client.js';
 
-let gateway: FakeGateway | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.ws.terminate();
-  await gateway?.close();
-  gateway = undefined;
-});
+const fixture = useFakeGateways();
 
 async function readySession(): Promise<{ gw: FakeGateway; client: TestClient; sessionId: string }> {
-  const gw = await startFakeGateway({ heartbeatInterval: 60_000, identifyWindowMs: 0 });
-  gateway = gw;
-  const client = await TestClient.connect(gw.urlWith());
-  clients.push(client);
+  const gw = await fixture.start({ heartbeatInterval: 60_000, identifyWindowMs: 0 });
+  const client = await fixture.connect(gw.urlWith());
   const ready = await client.ready(gw.token);
   return { gw, client, sessionId: ready.d.session_id };
 }
