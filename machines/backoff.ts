@@ -1,6 +1,7 @@
 /**
  * Reconnect delays as pure functions of an attempt number and a random value in [0, 1).
- * Exponential backoff with full jitter (delay = random * min(cap, base * 2^attempt)).
+ * Exponential backoff with full jitter (delay = random * min(cap, base * 2^attempt)). Never draws
+ * randomness or counts attempts itself: the machine passes both from its context.
  */
 
 /** The backoff policy; every field is in milliseconds. */

@@ -1,6 +1,7 @@
 /**
  * The gateway close-code policy as data: what each code means and what the client does next.
  * `fatal` never reconnects, `new-session` reconnects with IDENTIFY, `resume` reconnects with RESUME.
+ * Data and lookups only: the machine's guards read them; nothing here acts on a close.
  */
 
 /** What the machine does after the server closes with a code. */

@@ -1,6 +1,7 @@
 /**
  * Reads the machine's commands out of the actions `transition()` returns (the reducer style),
- * where each `emit` shows up as an `xstate.emit` action holding the event.
+ * where each `emit` shows up as an `xstate.emit` action holding the event. Reads the actions;
+ * never executes one.
  */
 import type { GatewayCommand } from './commands.js';
 

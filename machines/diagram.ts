@@ -1,7 +1,8 @@
 /**
  * Draws a machine as a Mermaid `stateDiagram-v2`, straight from its definition, so the picture in
  * the README cannot drift from the code (a test compares them). Targetless transitions (actions
- * that stay in the same state) are left out to keep the picture readable.
+ * that stay in the same state) are left out to keep the picture readable. Reads the definition
+ * only: it never runs the machine, and writes no file (`npm run diagram` does).
  */
 import type { AnyStateMachine } from 'xstate';
 import { DiscordGatewayError } from '../codec/errors.js';

@@ -1,6 +1,7 @@
 /**
  * Gateway URL helpers. RESUME must reach `resume_gateway_url` with the same `v`, `encoding` and
  * `compress` as the first connection, and READY's URL carries no query, so ours is copied over.
+ * Pure functions of the context's URLs; building the first URL from the user's input is the adapter's.
  */
 
 /** `resumeUrl` with the query of `gatewayUrl` (any query `resumeUrl` had is replaced). */

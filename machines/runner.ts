@@ -1,7 +1,8 @@
 /**
  * Two ways to run the gateway machine behind one small interface: as an XState actor (visible in
  * the inspector) or as a pure reducer over `transition()` (what replays use). Both return the
- * commands each event produced, in order.
+ * commands each event produced, in order. Runs the machine and nothing else: no decision, no
+ * timer, no state of its own beyond the actor or the snapshot.
  */
 import { createActor, initialTransition, type InspectionEvent, type Observer, type SnapshotFrom, transition } from 'xstate';
 import type { GatewayCommand } from './commands.js';

@@ -1,4 +1,7 @@
-/** One-line descriptions of engine inputs and received payloads, for timelines and replay reports. */
+/**
+ * One-line descriptions of engine inputs and received payloads, for timelines and replay reports.
+ * Text only, from data a cassette already holds (redacted before it was written).
+ */
 import type { GatewayPayload } from '../../codec/encoding/payload.js';
 import type { EngineInput } from '../sans-io/gateway-engine.js';
 import { compactJson, opcodeName } from './outputs.js';

@@ -1,4 +1,7 @@
-/** The readable text of a replay mismatch: where, in which state, on what input, and a diff of the outputs. */
+/**
+ * The readable text of a replay mismatch: where, in which state, on what input, and a diff of the
+ * outputs. Formatting only: replay.ts finds the mismatch and decides what differs.
+ */
 import { describeInput, describePayloads } from './describe.js';
 import { describeOutput } from './outputs.js';
 import type { ReplayMismatch } from './replay.js';

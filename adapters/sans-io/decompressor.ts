@@ -1,4 +1,7 @@
-/** Picks the transport decompressor for a connection's `compress` setting. */
+/**
+ * Picks the transport decompressor for a connection's `compress` setting. Owns the choice only:
+ * the codecs own decoding and its bounds, the engine owns when a context is reset.
+ */
 import { ZlibStreamInflater } from '../../codec/compression/zlib-stream-inflater.js';
 import { ZstdStreamDecompressor } from '../../codec/compression/zstd-stream-decompressor.js';
 import { InvalidOptionError } from './errors.js';

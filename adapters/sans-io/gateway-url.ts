@@ -1,7 +1,8 @@
 /**
  * Gateway URLs: what the seed accepts (a bare host such as `gateway.discord.gg`, or a full URL)
  * turned into the URL the gateway wants, keeping host, port and path and setting `v`, `encoding`
- * and `compress` in the query.
+ * and `compress` in the query. Pure string work: where to reconnect (the resume URL) is the
+ * machine's decision, in `machines/gateway-url.ts`.
  */
 import { InvalidOptionError } from './errors.js';
 

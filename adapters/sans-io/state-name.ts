@@ -1,4 +1,7 @@
-/** Machine state values as the dotted names adapters and logs use (`connected.ready`). */
+/**
+ * Machine state values as the dotted names adapters and logs use (`connected.ready`). Naming
+ * only: which state a connection is in is the machine's.
+ */
 import type { StateValue } from 'xstate';
 
 /** The dotted path of a snapshot's state value. */

@@ -1,4 +1,7 @@
-/** Error constructors shared by the zstd decoder's modules, so messages stay consistent. */
+/**
+ * Error constructors shared by the zstd decoder's modules, so messages stay consistent. Builds
+ * errors only: the modules that read the stream decide what is corrupt, and throw.
+ */
 import { CompressionError } from './errors.js';
 
 /** Corrupt zstd data: `reason` says which rule of RFC 8878 the stream broke. */

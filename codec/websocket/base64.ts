@@ -1,4 +1,7 @@
-/** Base64 (RFC 4648, standard alphabet, padded) for the handshake's key and accept values. */
+/**
+ * Base64 (RFC 4648, standard alphabet, padded) for the handshake's key and accept values.
+ * Encoding only, a pure function of its bytes: the handshake compares accept values as text.
+ */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

@@ -1,4 +1,7 @@
-/** The frame opcodes of RFC 6455 section 5.2; every other value is reserved and fails the connection. */
+/**
+ * The frame opcodes of RFC 6455 section 5.2; every other value is reserved and fails the connection.
+ * Data only: the decoder and the encoder decide what to do with each.
+ */
 
 /** Opcode constants for {@link encodeFrame} and the decoder. */
 export const Opcode = {
