@@ -55,8 +55,11 @@ export type AfterClose = 'stop' | 'reconnect' | 'reconnect-after-invalid-session
 
 /** The machine's whole state besides its state value. */
 export interface GatewayContext {
+  /** The URL a new session connects to (the input's `url`). */
   readonly gatewayUrl: string;
+  /** IDENTIFY's data without the token; null when the application identifies by hand. */
   readonly identify: IdentifyData | null;
+  /** The input's policies with every default filled in. */
   readonly policies: GatewayPolicies;
   /** The session this client can RESUME, if any. */
   readonly sessionId: string | null;
@@ -64,10 +67,13 @@ export interface GatewayContext {
   readonly resumeGatewayUrl: string | null;
   /** The last dispatch sequence number seen in this session. */
   readonly sequence: number | null;
+  /** HELLO's heartbeat interval on this connection; null before HELLO. */
   readonly heartbeatIntervalMs: number | null;
   /** Whether the last heartbeat we sent has been acknowledged. */
   readonly heartbeatAcked: boolean;
+  /** When the last heartbeat was sent (the events' clock), for its latency. */
   readonly lastHeartbeatAt: number | null;
+  /** Time from the last acknowledged heartbeat to its ACK, in ms. */
   readonly latencyMs: number | null;
   /** Reconnects since the last healthy session; the backoff exponent. */
   readonly reconnectAttempt: number;
@@ -75,7 +81,9 @@ export interface GatewayContext {
   readonly reconnectDelayMs: number | null;
   /** Whether the backoff may reset: the session is ready but no heartbeat has been acked yet. */
   readonly awaitingHealthyAck: boolean;
+  /** What follows the close handshake in progress. */
   readonly afterClose: AfterClose;
+  /** The code and reason of the last close, sent or received. */
   readonly lastClose: LastClose | null;
   /** Set in the `failed` state: the fatal close code and its meaning. */
   readonly failure: { readonly code: number; readonly reason: string } | null;
@@ -85,6 +93,7 @@ export interface GatewayContext {
   readonly identifyLog: readonly number[];
   /** Send times inside the rate-limit window, oldest first. */
   readonly sendLog: readonly number[];
+  /** User payloads waiting for a rate-limit slot, in order. */
   readonly queue: readonly QueuedPayload[];
 }
 

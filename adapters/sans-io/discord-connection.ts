@@ -24,7 +24,9 @@ export interface DiscordConnectionOptions
 
 /** What a recorder offers a connection: it wraps the engine options and learns the secrets to mask. */
 export interface ConnectionRecorder {
+  /** Called once with the engine's options; returns them wrapped so every call is recorded. */
   wrap(options: GatewayEngineOptions): GatewayEngineOptions;
+  /** Called with each token given to identify()/resume(), so the recording masks it. */
   addSecret?(secret: string): void;
 }
 
