@@ -11,11 +11,11 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = dirname(benchDir);
 const outDir = join(benchDir, '.build');
 
-/** Bundles the recording entry, the fake gateway and the engine from the TypeScript sources. */
+/** Bundles the recording entry and the tests' live-session recorder from the TypeScript sources. */
 async function load() {
   const { build } = await import('esbuild');
   mkdirSync(outDir, { recursive: true });
-  const entries = { recording: 'adapters/recording/node.ts', 'fake-gateway': 'adapters/fake-gateway/index.ts', engine: 'adapters/sans-io/index.ts' };
+  const entries = { recording: 'adapters/recording/node.ts', 'record-session': 'test/helpers/record-session.ts' };
   await build({
     absWorkingDir: rootDir,
     entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(rootDir, path)])),
@@ -35,27 +35,21 @@ async function load() {
 }
 
 /** Records `count` MESSAGE_CREATEs streamed by the fake gateway, returns the cassette bytes. */
-async function recordStream({ recording, engine: { GatewayEngine }, 'fake-gateway': { startFakeGateway } }, count, compress) {
-  const gateway = await startFakeGateway({ identifyWindowMs: 0 });
+async function recordStream({ recording, 'record-session': { recordSession } }, count, compress) {
   const sink = recording.memorySink();
-  const recorder = recording.createRecorder({ sink, label: `${count} dispatches, ${compress ?? 'uncompressed'}` });
   let dispatches = 0;
-  const engine = new GatewayEngine(
-    recorder.wrap({ url: gateway.url, token: gateway.token, compress, identify: { intents: 513, properties: { os: 'linux', browser: 'bench', device: 'bench' } } }),
+  await recordSession(
+    {
+      sink,
+      label: `${count} dispatches, ${compress ?? 'uncompressed'}`,
+      engine: { compress, identify: { intents: 513, properties: { os: 'linux', browser: 'bench', device: 'bench' } } },
+      onEffect: (e) => void (e.type === 'dispatch' && dispatches++),
+    },
+    async ({ gateway, driver }) => {
+      await gateway.stream({ count });
+      await driver.until(() => dispatches === count + 1, 120_000);
+    },
   );
-  const driver = recording.driveEngine(engine, { onEffect: (e) => void (e.type === 'dispatch' && dispatches++) });
-  try {
-    driver.call((e) => e.connect());
-    await driver.until((e) => e.state === 'connected.ready');
-    await gateway.stream({ count });
-    await driver.until(() => dispatches === count + 1, 120_000);
-    driver.call((e) => e.close(1000));
-    await driver.finished;
-  } finally {
-    driver.stop();
-    await recorder.close();
-    await gateway.close();
-  }
   return sink.bytes();
 }
 

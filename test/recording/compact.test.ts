@@ -5,54 +5,43 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { startFakeGateway } from '../../adapters/fake-gateway/index.js';
 import { benchmarkReplay } from '../../adapters/recording/bench-replay.js';
 import { readCassette } from '../../adapters/recording/cassette-reader.js';
-import { driveEngine } from '../../adapters/recording/drive-engine.js';
-import { createRecorder } from '../../adapters/recording/recorder.js';
 import { replayCassette } from '../../adapters/recording/replay.js';
 import { memorySink } from '../../adapters/recording/sink.js';
-import { GatewayEngine } from '../../adapters/sans-io/gateway-engine.js';
+import { recordSession } from '../helpers/record-session.js';
 import { decodeInbound } from './helpers.js';
 
 const COUNT = 10_000;
 
 describe('a 10,000-dispatch recording', () => {
   it('stores the inbound bytes as they came, still compressed, at a few bytes of overhead per read', async () => {
-    const gateway = await startFakeGateway({ identifyWindowMs: 0 });
     const sink = memorySink();
-    const recorder = createRecorder({ sink, label: '10k dispatches' });
     const arrived = createHash('sha256');
     let arrivedBytes = 0;
     let dispatches = 0;
-    const engine = new GatewayEngine(
-      recorder.wrap({
-        url: gateway.url,
-        token: gateway.token,
-        compress: 'zlib-stream',
-        identify: { intents: 513, properties: { os: 'linux', browser: 'test', device: 'test' } },
-        observer: {
-          input(input) {
-            if (input.type !== 'receive' || input.bytes === null) return;
-            arrived.update(input.bytes);
-            arrivedBytes += input.bytes.byteLength;
+    await recordSession(
+      {
+        sink,
+        label: '10k dispatches',
+        engine: {
+          compress: 'zlib-stream',
+          identify: { intents: 513, properties: { os: 'linux', browser: 'test', device: 'test' } },
+          observer: {
+            input(input) {
+              if (input.type !== 'receive' || input.bytes === null) return;
+              arrived.update(input.bytes);
+              arrivedBytes += input.bytes.byteLength;
+            },
           },
         },
-      }),
+        onEffect: (e) => void (e.type === 'dispatch' && dispatches++),
+      },
+      async ({ gateway, driver }) => {
+        await gateway.stream({ count: COUNT });
+        await driver.until(() => dispatches === COUNT + 1, 60_000);
+      },
     );
-    const driver = driveEngine(engine, { onEffect: (e) => void (e.type === 'dispatch' && dispatches++) });
-    try {
-      driver.call((e) => e.connect());
-      await driver.until((e) => e.state === 'connected.ready');
-      await gateway.stream({ count: COUNT });
-      await driver.until(() => dispatches === COUNT + 1, 60_000);
-      driver.call((e) => e.close(1000));
-      await driver.finished;
-    } finally {
-      driver.stop();
-      await recorder.close();
-      await gateway.close();
-    }
     const bytes = sink.bytes();
     const cassette = readCassette(bytes);
 

@@ -18,6 +18,22 @@ import { recordScenario, type SessionScenario } from './scenarios.js';
 const EXTRA_SECRET = 'hunter2-extra-secret-value';
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
+/** Records a session in which the server dispatches a message carrying EXTRA_SECRET; returns the cassette. */
+async function recordEchoedSecret(compress: 'zlib-stream' | null): Promise<Uint8Array> {
+  const sink = memorySink();
+  const scenario: SessionScenario = {
+    name: compress ? 'server-echoes-secret-compressed' : 'server-echoes-secret',
+    description: `a${compress ? ' compressed' : ''} dispatch that carries a secret`,
+    compress,
+    async run(session) {
+      session.gateway.dispatch('MESSAGE_CREATE', { content: `the secret is ${EXTRA_SECRET}!` });
+      await session.until(() => session.counts.dispatches >= 2);
+    },
+  };
+  await recordScenario(scenario, sink, { secrets: [EXTRA_SECRET] });
+  return sink.bytes();
+}
+
 /** True when this engine shows its observer the dispatches it delivers on the ready-state fast path. */
 function engineReportsFastPathDispatches(): boolean {
   let seen = 0;
@@ -79,20 +95,7 @@ describe('redaction', () => {
   });
 
   it('masks a secret the server echoes in uncompressed bytes, in place, and the replay still matches', async () => {
-    const sink = memorySink();
-    await recordScenario(
-      {
-        name: 'server-echoes-secret',
-        description: 'a dispatch that carries a secret',
-        async run(session) {
-          session.gateway.dispatch('MESSAGE_CREATE', { content: `the secret is ${EXTRA_SECRET}!` });
-          await session.until(() => session.counts.dispatches >= 2);
-        },
-      },
-      sink,
-      { secrets: [EXTRA_SECRET] },
-    );
-    const bytes = sink.bytes();
+    const bytes = await recordEchoedSecret(null);
     expect(findSecret(bytes, EXTRA_SECRET)).toEqual([]);
     const [connection] = decodeInbound(readCassette(bytes));
     expect(connection!.payloads).toContainEqual(expect.objectContaining({ d: { content: `the secret is ${'*'.repeat(EXTRA_SECRET.length)}!` } }));
@@ -102,21 +105,7 @@ describe('redaction', () => {
   });
 
   it.skipIf(!engineReportsFastPathDispatches())('withholds compressed bytes that decode to a secret; replay stops there', async () => {
-    const sink = memorySink();
-    await recordScenario(
-      {
-        name: 'server-echoes-secret-compressed',
-        description: 'a compressed dispatch that carries a secret',
-        compress: 'zlib-stream',
-        async run(session) {
-          session.gateway.dispatch('MESSAGE_CREATE', { content: `the secret is ${EXTRA_SECRET}!` });
-          await session.until(() => session.counts.dispatches >= 2);
-        },
-      },
-      sink,
-      { secrets: [EXTRA_SECRET] },
-    );
-    const bytes = sink.bytes();
+    const bytes = await recordEchoedSecret('zlib-stream');
     expect(findSecret(bytes, EXTRA_SECRET)).toEqual([]);
     const cassette = readCassette(bytes);
     expect(cassette.steps.filter((s) => s.gap)).toHaveLength(1);

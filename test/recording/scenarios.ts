@@ -2,12 +2,12 @@
  * The fake-gateway sessions recorded as fixtures (`scripts/fixtures/record-sessions.ts`) and by
  * the live recording tests: each drives a real GatewayEngine over loopback TCP with a recorder.
  */
-import { type FakeGateway, type FakeGatewayOptions, startFakeGateway } from '../../adapters/fake-gateway/index.js';
-import { driveEngine, type EngineDriver } from '../../adapters/recording/drive-engine.js';
-import { createRecorder } from '../../adapters/recording/recorder.js';
+import type { FakeGateway, FakeGatewayOptions } from '../../adapters/fake-gateway/index.js';
+import type { EngineDriver } from '../../adapters/recording/drive-engine.js';
 import type { CassetteSink } from '../../adapters/recording/sink.js';
 import type { EngineEffect } from '../../adapters/sans-io/effects.js';
-import { GatewayEngine, type GatewayEngineOptions } from '../../adapters/sans-io/gateway-engine.js';
+import type { GatewayEngineOptions } from '../../adapters/sans-io/gateway-engine.js';
+import { recordSession } from '../helpers/record-session.js';
 
 /** What a scenario can use while it runs. */
 export interface ScenarioSession {
@@ -183,44 +183,23 @@ export async function recordScenario(
   sink: CassetteSink,
   options: { secrets?: string[]; startedAt?: number } = {},
 ): Promise<RecordedScenario> {
-  const gateway = await startFakeGateway({ heartbeatInterval: HEARTBEAT_MS, identifyWindowMs: 0, ...scenario.gateway });
-  const recorder = createRecorder({ sink, label: scenario.name, secrets: options.secrets, startedAt: options.startedAt });
   const counts = { ready: 0, dispatches: 0, acks: 0, opens: 0 };
-  const engine = new GatewayEngine(
-    recorder.wrap({
-      url: gateway.url,
-      token: gateway.token,
-      identify: IDENTIFY,
-      encoding: scenario.encoding ?? 'json',
-      compress: scenario.compress ?? null,
-      policies: POLICIES,
-    }),
-  );
   const onEffect = (effect: EngineEffect) => {
     if (effect.type === 'state' && effect.to === 'connected.ready') counts.ready++;
     else if (effect.type === 'dispatch') counts.dispatches++;
     else if (effect.type === 'heartbeat') counts.acks++;
     else if (effect.type === 'transport.open') counts.opens++;
   };
-  const driver = driveEngine(engine, { onEffect, onThrown: (error) => recorder.noteThrown(error) });
-  const session: ScenarioSession = {
-    gateway,
-    driver,
-    counts,
-    until: (check, timeoutMs) => driver.until(() => check(), timeoutMs),
-  };
-  try {
-    driver.call((e) => e.connect());
-    await session.until(() => counts.ready >= 1);
-    await scenario.run(session);
-    if (engine.state !== 'failed') {
-      driver.call((e) => e.close(1000));
-      await driver.finished;
-    }
-  } finally {
-    driver.stop();
-    await recorder.close();
-    await gateway.close();
-  }
-  return { finalState: engine.state, steps: recorder.steps, bytes: recorder.bytesWritten, counts };
+  const recorded = await recordSession(
+    {
+      sink,
+      label: scenario.name,
+      ...options,
+      gateway: { heartbeatInterval: HEARTBEAT_MS, ...scenario.gateway },
+      engine: { identify: IDENTIFY, encoding: scenario.encoding ?? 'json', compress: scenario.compress ?? null, policies: POLICIES },
+      onEffect,
+    },
+    ({ gateway, driver }) => scenario.run({ gateway, driver, counts, until: (check, timeoutMs) => driver.until(() => check(), timeoutMs) }),
+  );
+  return { ...recorded, counts };
 }
