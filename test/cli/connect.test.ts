@@ -2,11 +2,11 @@
  * `discord-gateway connect` against the fake gateway and against raw TCP servers that send exact
  * bytes: what it prints, the close frames it sends, its exit codes, and that the token never shows.
  */
-import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../adapters/node/cli/main.js';
 import { startFakeGateway, type FakeGateway } from '../../adapters/fake-gateway/index.js';
+import { type ClientFrame, parseClientFrames, readClose, upgradeResponse } from '../helpers/ws-wire.js';
 
 const TOKEN = 'MTMwMDAwMDAwMDAwMDAwMDAwMQ.Gq1w2e.cliTokenSecretPart0123456789abcdefghijk';
 let gateway: FakeGateway | null = null;
@@ -44,8 +44,7 @@ async function rawServer(after: (socket: net.Socket, request: string) => void, s
       head += chunk.toString('latin1');
       if (!head.includes('\r\n\r\n')) return;
       const key = /sec-websocket-key: *(.+)\r\n/i.exec(head)![1]!.trim();
-      const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-      if (status === 101) socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      if (status === 101) socket.write(upgradeResponse(key));
       else socket.write(`HTTP/1.1 ${status} Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       after(socket, head);
     });
@@ -56,24 +55,9 @@ async function rawServer(after: (socket: net.Socket, request: string) => void, s
   return { port: (server.address() as net.AddressInfo).port, received };
 }
 
-/** Unmasks the client frames in `bytes` (after the HTTP request) into [opcode, payload] pairs. */
-function clientFrames(bytes: Buffer): [number, Buffer][] {
-  const frames: [number, Buffer][] = [];
-  let offset = bytes.indexOf('\r\n\r\n') + 4;
-  while (offset + 6 <= bytes.length) {
-    const opcode = bytes[offset]! & 0x0f;
-    let length = bytes[offset + 1]! & 0x7f;
-    let at = offset + 2;
-    if (length === 126) {
-      length = bytes.readUInt16BE(at);
-      at += 2;
-    }
-    const mask = bytes.subarray(at, at + 4);
-    const payload = Buffer.from(bytes.subarray(at + 4, at + 4 + length).map((b, i) => b ^ mask[i % 4]!));
-    frames.push([opcode, payload]);
-    offset = at + 4 + length;
-  }
-  return frames;
+/** The whole client frames in `bytes` after the HTTP request, unmasked (and checked as a client's must be). */
+function clientFrames(bytes: Buffer): ClientFrame[] {
+  return parseClientFrames(bytes.subarray(bytes.indexOf('\r\n\r\n') + 4)).frames;
 }
 
 describe('discord-gateway connect', () => {
@@ -129,8 +113,8 @@ describe('discord-gateway connect', () => {
       const { exit } = run(['connect', '--url', `ws://127.0.0.1:${server.port}`, '--token', 'x'], () => clientFrames(Buffer.concat(server.received)).length > 0);
       await exit;
       const frames = clientFrames(Buffer.concat(server.received));
-      expect(frames[0]![0]).toBe(0x8);
-      expect(frames[0]![1].readUInt16BE(0)).toBe(closeCode);
+      expect(frames[0]!.opcode).toBe(0x8);
+      expect(readClose(frames[0]!.payload).code).toBe(closeCode);
       expect(clientSocket).not.toBeNull();
     });
   }

@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeGateway } from '../../adapters/fake-gateway/index.js';
+import { type FakeGateway, startFakeGateway } from '../../adapters/fake-gateway/index.js';
 import { ClientClosedError, TransportError } from '../../adapters/node/index.js';
 import {
   cleanup,
@@ -13,6 +13,7 @@ import {
   expectNoToken,
   expectOneIdentifyPerSession,
   gatewayOptions,
+  type Harness,
   harness,
   sessionsOf,
   startGateway,
@@ -95,15 +96,21 @@ describe('connecting', () => {
   });
 });
 
+/** A client connected through a TCP proxy (closed after the test) that has received 5 dispatches. */
+async function caughtUpThroughProxy(): Promise<{ gateway: FakeGateway; proxy: TcpProxy; h: Harness }> {
+  const gateway = await startGateway({ heartbeatInterval: 10_000 });
+  const proxy = await TcpProxy.start(gateway.port);
+  proxies.push(proxy);
+  const h = harness(gateway, { url: proxy.url });
+  await h.client.connect();
+  await gateway.stream({ count: 5 });
+  await untilCaughtUp(h);
+  return { gateway, proxy, h };
+}
+
 describe('a broken stream', () => {
   it('EOF in the middle of a frame: the connection is lost and the session RESUMEd with nothing lost', async () => {
-    const gateway = await startGateway({ heartbeatInterval: 10_000 });
-    const proxy = await TcpProxy.start(gateway.port);
-    proxies.push(proxy);
-    const h = harness(gateway, { url: proxy.url });
-    await h.client.connect();
-    await gateway.stream({ count: 5 });
-    await untilCaughtUp(h);
+    const { gateway, proxy, h } = await caughtUpThroughProxy();
     proxy.cutNextServerChunk((chunk) => chunk.length > 1000);
     gateway.dispatch('MESSAGE_CREATE', { id: 'cut', channel_id: '2', content: 'x'.repeat(3000) });
     gateway.dispatch('MESSAGE_CREATE', { id: 'after', channel_id: '2', content: 'after the cut' });
@@ -123,13 +130,7 @@ describe('a broken stream', () => {
   });
 
   it('the peer half-closes (FIN, still reading): end of stream, then RESUME', async () => {
-    const gateway = await startGateway({ heartbeatInterval: 10_000 });
-    const proxy = await TcpProxy.start(gateway.port);
-    proxies.push(proxy);
-    const h = harness(gateway, { url: proxy.url });
-    await h.client.connect();
-    await gateway.stream({ count: 5 });
-    await untilCaughtUp(h);
+    const { gateway, proxy, h } = await caughtUpThroughProxy();
     proxy.halfCloseToClients();
     await until(() => h.events.some(([name]) => name === 'resumed'), 'RESUMED');
     expect(h.logs.some((l) => l.message === 'transport reached end of stream')).toBe(true);
