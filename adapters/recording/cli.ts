@@ -15,6 +15,7 @@ import { formatTimeline } from './timeline-text.js';
 import { buildTimeline } from './timeline.js';
 import { renderTimelineSvg } from './timeline-svg.js';
 import { DiscordGatewayError } from '../../codec/errors.js';
+import { type ParsedArgs, parseArgs, UsageError } from '../node/cli/args.js';
 
 /** What a command produced: text for stdout and stderr, and the process exit code. */
 export interface CommandResult {
@@ -26,7 +27,7 @@ export interface CommandResult {
 const REPLAY_USAGE = 'usage: discord-gateway replay FILE [--allow-truncated] [--quiet]';
 const TIMELINE_USAGE = 'usage: discord-gateway timeline FILE [--svg OUT.svg] [--width PIXELS] [--allow-truncated]';
 const RECORD_USAGE =
-  'usage: discord-gateway record --out FILE [--url URL] [--token-env NAME] [--intents N] [--encoding json|etf] [--compress zlib-stream] [--seconds N]';
+  'usage: discord-gateway record --out FILE [--url URL] [--token-env NAME] [--intents N] [--encoding json|etf] [--compress zlib-stream|zstd-stream] [--seconds N]';
 
 /**
  * `replay FILE`: replays the cassette, prints its timeline (time, state, input, outputs), and
@@ -34,13 +35,13 @@ const RECORD_USAGE =
  * 2 for a bad file or bad arguments.
  */
 export async function replayCommand(args: readonly string[]): Promise<CommandResult> {
-  const parsed = parseArgs(args, ['--allow-truncated', '--quiet'], []);
+  const parsed = parse(args, ['allow-truncated', 'quiet'], []);
   if (typeof parsed === 'string' || parsed.positional.length !== 1) return usage(REPLAY_USAGE, parsed);
   const file = parsed.positional[0]!;
-  return withCassette(file, parsed.flags.has('--allow-truncated'), (cassette) => {
+  return withCassette(file, parsed.flags.has('allow-truncated'), (cassette) => {
     const name = basename(file);
     const report = replayCassette(cassette, { name, throwOnMismatch: false });
-    const stdout = parsed.flags.has('--quiet') ? '' : `${formatTimeline(buildTimeline(cassette, { name }))}\n`;
+    const stdout = parsed.flags.has('quiet') ? '' : `${formatTimeline(buildTimeline(cassette, { name }))}\n`;
     if (report.mismatch) return { exitCode: 1, stdout, stderr: `${report.mismatch.report}\n` };
     const gap = report.stoppedAtGap === null ? '' : `, stopped at step ${report.stoppedAtGap} (input withheld for redaction)`;
     return { exitCode: 0, stdout, stderr: `${name}: replay matches (${report.replayed} steps, ${report.outputs} outputs, ${report.payloads} payloads${gap}).\n` };
@@ -49,13 +50,13 @@ export async function replayCommand(args: readonly string[]): Promise<CommandRes
 
 /** `timeline FILE --svg OUT.svg`: draws the session as SVG (or prints the text timeline without `--svg`). */
 export async function timelineCommand(args: readonly string[]): Promise<CommandResult> {
-  const parsed = parseArgs(args, ['--allow-truncated'], ['--svg', '--width']);
+  const parsed = parse(args, ['allow-truncated'], ['svg', 'width']);
   if (typeof parsed === 'string' || parsed.positional.length !== 1) return usage(TIMELINE_USAGE, parsed);
   const file = parsed.positional[0]!;
-  const width = parsed.values.get('--width');
+  const width = parsed.values.get('width');
   if (width !== undefined && !/^\d+$/.test(width)) return usage(TIMELINE_USAGE, '--width takes a number of pixels');
-  const out = parsed.values.get('--svg');
-  return withCassette(file, parsed.flags.has('--allow-truncated'), async (cassette) => {
+  const out = parsed.values.get('svg');
+  return withCassette(file, parsed.flags.has('allow-truncated'), async (cassette) => {
     const timeline = buildTimeline(cassette, { name: basename(file) });
     if (out === undefined) return { exitCode: 0, stdout: `${formatTimeline(timeline)}\n`, stderr: '' };
     const svg = renderTimelineSvg(timeline, { width: width === undefined ? undefined : Number(width) });
@@ -70,18 +71,19 @@ export async function timelineCommand(args: readonly string[]): Promise<CommandR
  * pass or `signal` aborts (wire SIGINT to it), then closes with 1000.
  */
 export async function recordCommand(args: readonly string[], env: Record<string, string | undefined>, signal?: AbortSignal): Promise<CommandResult> {
-  const parsed = parseArgs(args, [], ['--out', '--url', '--token-env', '--intents', '--encoding', '--compress', '--seconds']);
+  const parsed = parse(args, [], ['out', 'url', 'token-env', 'intents', 'encoding', 'compress', 'seconds']);
   if (typeof parsed === 'string' || parsed.positional.length !== 0) return usage(RECORD_USAGE, parsed);
-  const out = parsed.values.get('--out');
+  const out = parsed.values.get('out');
   if (!out) return usage(RECORD_USAGE, '--out FILE is required');
-  const tokenEnv = parsed.values.get('--token-env') ?? 'DISCORD_TOKEN';
+  const tokenEnv = parsed.values.get('token-env') ?? 'DISCORD_TOKEN';
   const token = env[tokenEnv];
   if (!token) return usage(RECORD_USAGE, `no token: set the ${tokenEnv} environment variable`);
-  const encoding = (parsed.values.get('--encoding') ?? 'json') as GatewayEncodingName;
-  const compress = (parsed.values.get('--compress') ?? null) as TransportCompressionName | null;
-  const intents = Number(parsed.values.get('--intents') ?? 513);
-  const seconds = Number(parsed.values.get('--seconds') ?? 60);
+  const encoding = (parsed.values.get('encoding') ?? 'json') as GatewayEncodingName;
+  const compress = (parsed.values.get('compress') ?? null) as TransportCompressionName | null;
+  const intents = Number(parsed.values.get('intents') ?? 513);
+  const seconds = Number(parsed.values.get('seconds') ?? 60);
   if (encoding !== 'json' && encoding !== 'etf') return usage(RECORD_USAGE, '--encoding is json or etf');
+  if (compress !== null && compress !== 'zlib-stream' && compress !== 'zstd-stream') return usage(RECORD_USAGE, '--compress is zlib-stream or zstd-stream');
   if (!Number.isInteger(intents) || intents < 0) return usage(RECORD_USAGE, '--intents takes a non-negative integer');
   if (!(seconds > 0)) return usage(RECORD_USAGE, '--seconds takes a positive number');
   const recorder = createRecorder({ path: out, label: basename(out) });
@@ -89,7 +91,7 @@ export async function recordCommand(args: readonly string[], env: Record<string,
   try {
     const engine = new GatewayEngine(
       recorder.wrap({
-        url: parsed.values.get('--url') ?? 'wss://gateway.discord.gg',
+        url: parsed.values.get('url') ?? 'wss://gateway.discord.gg',
         token,
         identify: { intents, properties: { os: process.platform, browser: 'sansio-discord-gateway', device: 'sansio-discord-gateway' } },
         encoding,
@@ -122,25 +124,14 @@ export async function recordCommand(args: readonly string[], env: Record<string,
   }
 }
 
-interface ParsedArgs {
-  positional: string[];
-  flags: Set<string>;
-  values: Map<string, string>;
-}
-
-function parseArgs(args: readonly string[], flags: string[], valued: string[]): ParsedArgs | string {
-  const parsed: ParsedArgs = { positional: [], flags: new Set(), values: new Map() };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (flags.includes(arg)) parsed.flags.add(arg);
-    else if (valued.includes(arg)) {
-      const value = args[++i];
-      if (value === undefined) return `${arg} needs a value`;
-      parsed.values.set(arg, value);
-    } else if (arg.startsWith('--')) return `unknown option ${arg}`;
-    else parsed.positional.push(arg);
+/** The CLI's own parser, with a usage problem returned as its message instead of thrown. */
+function parse(args: readonly string[], flags: readonly string[], values: readonly string[]): ParsedArgs | string {
+  try {
+    return parseArgs(args, { flags, values });
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
   }
-  return parsed;
 }
 
 function usage(text: string, problem: ParsedArgs | string): CommandResult {
