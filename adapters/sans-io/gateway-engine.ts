@@ -235,7 +235,7 @@ export class GatewayEngine {
   transportConnected(): void {
     this.#call({ type: 'transport.connected' }, () => {
       const socket = this.#socket;
-      if (!socket || socket.state !== 'idle') return;
+      if (socket?.state !== 'idle') return;
       this.#write(socket.connect());
     });
   }
