@@ -3,43 +3,25 @@
 // Inflate, and inflateSync with dictionary + out); then zstd-stream on the committed
 // python-zstandard fixtures: ours against fzstd's streaming Decompress. (bench/run.mjs, the
 // project's harness, also compares against zlib-sync and libzstd.)
-// Run from the repository root: `node bench/compression.bench.mjs` (bundles the TS with esbuild).
+// Run: `node bench/compression.bench.mjs` (bundles the TS with esbuild).
 // Figures are the best of several rounds of process CPU time, in ms, for the whole workload.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
-import { build } from 'esbuild';
 import { Inflate, inflateSync } from 'fflate';
 import { Decompress as FzstdDecompress } from 'fzstd';
 import { readFileSync } from 'node:fs';
+import { seededRandom } from './corpus/random.mjs';
+import { importBundled } from './lib/bundle.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'compression-bench-'));
-const entry = join(dir, 'compression.mjs');
-await build({
-  entryPoints: ['codec/compression/index.ts'],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  outfile: entry,
-  logLevel: 'warning',
-});
-const { ZlibStreamInflater, ZstdStreamDecompressor } = await import(pathToFileURL(entry).href);
+const { compression } = await importBundled({ compression: 'codec/compression/index.ts' }, dir);
+const { ZlibStreamInflater, ZstdStreamDecompressor } = compression;
 rmSync(dir, { recursive: true, force: true });
 
 // ---- workload -------------------------------------------------------------------------------
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = prng(1);
+const rand = seededRandom(1);
 const pick = (list) => list[Math.floor(rand() * list.length)];
 const WORDS = 'the a gateway shard bot voice guild channel role ping pong hello world lorem ipsum dolor sit amet'.split(' ');
 const snowflake = () => String(1000000000000000000n + BigInt(Math.floor(rand() * 1e15)) * 1000n);

@@ -10,10 +10,11 @@
 //   MEMORY_CONNECTIONS=n    idle connections (default 1000)
 //   MEMORY_DISPATCHES=n     busy dispatches (default 20000)
 import { fork } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { bundleEntries } from './lib/bundle.mjs';
 import { commit, machine } from './lib/report.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -32,24 +33,8 @@ const CONTENDERS = [
 
 /** Bundles the Node client and the fake gateway from the TypeScript sources (packages stay external). */
 async function bundle() {
-  const { build } = await import('esbuild');
-  mkdirSync(outDir, { recursive: true });
-  await build({
-    absWorkingDir: rootDir,
-    entryPoints: { ours: join(rootDir, 'adapters/node/index.ts'), 'fake-gateway': join(rootDir, 'adapters/fake-gateway/index.ts') },
-    outdir: outDir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'es2022',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return {
-    ours: pathToFileURL(join(outDir, 'ours.mjs')).href,
-    fakeGateway: pathToFileURL(join(outDir, 'fake-gateway.mjs')).href,
-  };
+  const urls = await bundleEntries({ ours: 'adapters/node/index.ts', 'fake-gateway': 'adapters/fake-gateway/index.ts' }, outDir, { platform: 'node', packages: 'external' });
+  return { ours: urls.ours, fakeGateway: urls['fake-gateway'] };
 }
 
 function once(child, predicate) {

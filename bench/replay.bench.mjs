@@ -3,35 +3,17 @@
 // Run alone: `node bench/replay.bench.mjs` (prints a markdown table). The harness can call
 // `runReplayBench({ quick })`, which returns the rows. Rates are per CPU second (see
 // adapters/recording/bench-replay.ts); a replay that does not match the recording throws.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { importBundled, rootDir } from './lib/bundle.mjs';
 
-const benchDir = dirname(fileURLToPath(import.meta.url));
-const rootDir = dirname(benchDir);
-const outDir = join(benchDir, '.build');
+const outDir = join(rootDir, 'bench', '.build');
 
 /** Bundles the recording entry and the tests' live-session recorder from the TypeScript sources. */
-async function load() {
-  const { build } = await import('esbuild');
-  mkdirSync(outDir, { recursive: true });
+function load() {
   const entries = { recording: 'adapters/recording/node.ts', 'record-session': 'test/helpers/record-session.ts' };
-  await build({
-    absWorkingDir: rootDir,
-    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(rootDir, path)])),
-    outdir: outDir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'es2022',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  const modules = {};
-  for (const name of Object.keys(entries)) modules[name] = await import(pathToFileURL(join(outDir, `${name}.mjs`)).href);
-  return modules;
+  return importBundled(entries, outDir, { splitting: true, platform: 'node', packages: 'external' });
 }
 
 /** Records `count` MESSAGE_CREATEs streamed by the fake gateway, returns the cassette bytes. */

@@ -19,6 +19,7 @@ import { isDeepStrictEqual } from 'node:util';
 import zlib from 'node:zlib';
 import { feedEngine, openEngine } from '../lib/engine-session.mjs';
 import { zlibSyncInflate } from './zlib.mjs';
+import { zstdNapiPush } from './zstd.mjs';
 import { asBuffer, unavailable } from './shared.mjs';
 
 const WS_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -34,6 +35,17 @@ function engineRow(label, GatewayEngine, engineOptions, reads, expected) {
     count: expected.length,
     check: (payload, i) => isDeepStrictEqual(payload, expected[i]),
   };
+}
+
+/** Our engine twice: decoding everything, and lazily (`wantedDispatches: LAZY_WANTED`, checked against `lazy`). */
+function engineRows(GatewayEngine, engineOptions, reads, dispatches, lazy) {
+  return [
+    engineRow('ours: GatewayEngine (full decode)', GatewayEngine, engineOptions, reads, dispatches),
+    {
+      ...engineRow(`ours: GatewayEngine, wantedDispatches ${JSON.stringify(LAZY_WANTED)}`, GatewayEngine, { ...engineOptions, wantedDispatches: LAZY_WANTED }, reads, lazy),
+      role: 'lazy',
+    },
+  ];
 }
 
 function codecChain(websocket, compression, encoding, reads) {
@@ -72,28 +84,6 @@ function wsPipeline(Receiver, makePush, decode, buffers) {
       });
       for (const buffer of buffers) rx.write(buffer);
     },
-  };
-}
-
-/** zstd-napi's streaming context; each WebSocket message decodes to one whole payload. */
-function zstdNapiPush(binding) {
-  const dctx = new binding.DCtx();
-  let out = Buffer.allocUnsafe(1 << 20);
-  return (input) => {
-    let read = 0;
-    let written = 0;
-    for (;;) {
-      const [, produced, consumed] = dctx.decompressStream(out.subarray(written), input.subarray(read));
-      read += consumed;
-      written += produced;
-      if (written < out.length && read === input.length) break;
-      if (written === out.length) {
-        const grown = Buffer.allocUnsafe(out.length * 2);
-        out.copy(grown, 0, 0, written);
-        out = grown;
-      }
-    }
-    return out.subarray(0, written);
   };
 }
 
@@ -179,17 +169,7 @@ export function e2eCase(ours_, peers, corpus) {
       const zlBytes = isJson ? w.bytes.zlibJson : w.bytes.zlibEtf;
       const missingZl = !ws.available ? ws : !zlibSync.available ? zlibSync : decoderPeer && !decoderPeer.available ? decoderPeer : null;
       const zlibContenders = [
-        engineRow('ours: GatewayEngine (full decode)', GatewayEngine, { encoding: name, compress: 'zlib-stream' }, zl.reads, w.dispatches),
-        {
-          ...engineRow(
-            `ours: GatewayEngine, wantedDispatches ${JSON.stringify(LAZY_WANTED)}`,
-            GatewayEngine,
-            { encoding: name, compress: 'zlib-stream', wantedDispatches: LAZY_WANTED },
-            zl.reads,
-            lazy,
-          ),
-          role: 'lazy',
-        },
+        ...engineRows(GatewayEngine, { encoding: name, compress: 'zlib-stream' }, zl.reads, w.dispatches, lazy),
         { label: 'ours, codecs alone: FrameDecoder + ZlibStreamInflater + decode', role: 'info', ...codecChain(websocket, compression, enc, zl.reads) },
         missingZl
           ? unavailable(`ws Receiver + zlib-sync + ${decodeName}`, 'reference', missingZl)
@@ -245,11 +225,7 @@ export function e2eCase(ours_, peers, corpus) {
           bytes: w.bytes.json,
           check,
           contenders: [
-            engineRow('ours: GatewayEngine (full decode)', GatewayEngine, { encoding: name }, text.reads, w.dispatches),
-            {
-              ...engineRow(`ours: GatewayEngine, wantedDispatches ${JSON.stringify(LAZY_WANTED)}`, GatewayEngine, { encoding: name, wantedDispatches: LAZY_WANTED }, text.reads, lazy),
-              role: 'lazy',
-            },
+            ...engineRows(GatewayEngine, { encoding: name }, text.reads, w.dispatches, lazy),
             ws.available
               ? {
                   label: 'ws Receiver (UTF-8 checked) + JSON.parse',
@@ -285,17 +261,7 @@ export function e2eCase(ours_, peers, corpus) {
         bytes: isJson ? w.bytes.json : w.bytes.etf,
         check,
         contenders: [
-          engineRow('ours: GatewayEngine (full decode)', GatewayEngine, { encoding: name, compress: 'zstd-stream' }, zs.reads, w.dispatches),
-          {
-            ...engineRow(
-              `ours: GatewayEngine, wantedDispatches ${JSON.stringify(LAZY_WANTED)}`,
-              GatewayEngine,
-              { encoding: name, compress: 'zstd-stream', wantedDispatches: LAZY_WANTED },
-              zs.reads,
-              lazy,
-            ),
-            role: 'lazy',
-          },
+          ...engineRows(GatewayEngine, { encoding: name, compress: 'zstd-stream' }, zs.reads, w.dispatches, lazy),
           missingZs
             ? unavailable(`ws Receiver + zstd-napi + ${decodeName}`, 'reference', missingZs)
             : {

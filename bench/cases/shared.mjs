@@ -21,3 +21,17 @@ export function endsWithSyncFlush(b) {
   const n = b.length;
   return n >= 4 && b[n - 4] === 0 && b[n - 3] === 0 && b[n - 2] === 0xff && b[n - 1] === 0xff;
 }
+
+/**
+ * One of our stream decompressors as a contender: a fresh `new Context()` per run, each WebSocket
+ * message pushed in order, each message it completes reported.
+ */
+export function oursPerMessage(Context, segments) {
+  return (onMessage) => {
+    const context = new Context();
+    for (const segment of segments) {
+      const message = context.push(segment);
+      if (message !== null) onMessage(message);
+    }
+  };
+}

@@ -6,17 +6,7 @@
 //   does without zlib-sync (asynchronous: the work runs on libuv's thread pool);
 // - node:zlib inflateSync of the whole connection in one call: a floor, not a usable client.
 import zlib from 'node:zlib';
-import { asBuffer, bytesEqual, endsWithSyncFlush, unavailable } from './shared.mjs';
-
-function ours(ZlibStreamInflater, segments) {
-  return (onMessage) => {
-    const inflater = new ZlibStreamInflater();
-    for (const segment of segments) {
-      const message = inflater.push(segment);
-      if (message !== null) onMessage(message);
-    }
-  };
-}
+import { asBuffer, bytesEqual, endsWithSyncFlush, oursPerMessage, unavailable } from './shared.mjs';
 
 /** zlib-sync as @discordjs/ws drives it; `to` is 'string' when the caller wants text. */
 export function zlibSyncInflate(ZlibSync, to) {
@@ -78,7 +68,7 @@ export function zlibCase(ours_, peers, corpus) {
       bytes: w.bytes.json,
       check: (message, i) => bytesEqual(message, w.json[i]),
       contenders: [
-        { label: 'ours: ZlibStreamInflater', role: 'ours', run: ours(ZlibStreamInflater, segments) },
+        { label: 'ours: ZlibStreamInflater', role: 'ours', run: oursPerMessage(ZlibStreamInflater, segments) },
         zs.available
           ? { label: 'zlib-sync Inflate (as @discordjs/ws)', role: 'reference', run: zlibSync(zs.module, buffers) }
           : unavailable('zlib-sync Inflate (as @discordjs/ws)', 'reference', zs),

@@ -3,38 +3,34 @@
 // - zstd-napi's DCtx.decompressStream (libzstd through Node-API), output into a reused buffer;
 // - fzstd's streaming Decompress (pure JS), the zstd peer a browser build would use.
 // The corpus needs zstd-napi to compress (Node 20 has no zstd); without it the case is skipped.
-import { asBuffer, bytesEqual, unavailable } from './shared.mjs';
+import { asBuffer, bytesEqual, oursPerMessage, unavailable } from './shared.mjs';
 
-function ours(ZstdStreamDecompressor, segments) {
-  return (onMessage) => {
-    const decompressor = new ZstdStreamDecompressor();
-    for (const segment of segments) {
-      const message = decompressor.push(segment);
-      if (message !== null) onMessage(message);
+/** zstd-napi's streaming context; each WebSocket message decodes to one whole payload. */
+export function zstdNapiPush(binding) {
+  const dctx = new binding.DCtx();
+  let out = Buffer.allocUnsafe(1 << 20);
+  return (input) => {
+    let read = 0;
+    let written = 0;
+    for (;;) {
+      const [, produced, consumed] = dctx.decompressStream(out.subarray(written), input.subarray(read));
+      read += consumed;
+      written += produced;
+      if (written < out.length && read === input.length) break;
+      if (written === out.length) {
+        const grown = Buffer.allocUnsafe(out.length * 2);
+        out.copy(grown, 0, 0, written);
+        out = grown;
+      }
     }
+    return out.subarray(0, written);
   };
 }
 
 function zstdNapi(binding, buffers) {
   return (onMessage) => {
-    const dctx = new binding.DCtx();
-    let out = Buffer.allocUnsafe(1 << 20);
-    for (const input of buffers) {
-      let read = 0;
-      let written = 0;
-      for (;;) {
-        const [, produced, consumed] = dctx.decompressStream(out.subarray(written), input.subarray(read));
-        read += consumed;
-        written += produced;
-        if (written < out.length && read === input.length) break;
-        if (written === out.length) {
-          const grown = Buffer.allocUnsafe(out.length * 2);
-          out.copy(grown, 0, 0, written);
-          out = grown;
-        }
-      }
-      onMessage(out.subarray(0, written));
-    }
+    const push = zstdNapiPush(binding);
+    for (const input of buffers) onMessage(push(input));
   };
 }
 
@@ -73,7 +69,7 @@ export function zstdCase(ours_, peers, corpus) {
       check: (message, i) => bytesEqual(message, w.json[i]),
       contenders: [
         Ours
-          ? { label: 'ours: ZstdStreamDecompressor', role: 'ours', run: ours(Ours, segments) }
+          ? { label: 'ours: ZstdStreamDecompressor', role: 'ours', run: oursPerMessage(Ours, segments) }
           : { label: 'ours: ZstdStreamDecompressor', role: 'ours', run: null, missing: ours_.zstdMissing ?? 'not built yet' },
         { label: 'zstd-napi DCtx.decompressStream (libzstd)', role: 'reference', run: zstdNapi(peers.zstdNapi.module, buffers) },
         peers.fzstd.available
