@@ -7,38 +7,22 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { frame, OP } from '../helpers/ws-wire.js';
 import { FaultProxy } from './fault-proxy.js';
 import { FrameBoundaryTracker, type HeaderRange } from './frame-boundaries.js';
 import { Prng } from './prng.js';
 
-/** An unmasked server frame (FIN set) with `length` payload bytes, and its header length. */
-function serverFrame(opcode: number, length: number): { bytes: Uint8Array; header: number } {
-  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const bytes = new Uint8Array(header + length);
-  bytes[0] = 0x80 | opcode;
-  if (header === 2) bytes[1] = length;
-  else if (header === 4) {
-    bytes[1] = 126;
-    bytes[2] = length >> 8;
-    bytes[3] = length & 0xff;
-  } else {
-    bytes[1] = 127;
-    new DataView(bytes.buffer).setBigUint64(2, BigInt(length));
-  }
-  for (let i = header; i < bytes.length; i++) bytes[i] = i & 0xff;
-  return { bytes, header };
+/** A frame of `length` payload bytes (FIN set; masked when `mask` is given), and its header length (mask key included). */
+function framed(opcode: number, length: number, mask?: Uint8Array): { bytes: Uint8Array; header: number } {
+  const bytes = frame({ opcode, payload: Uint8Array.from({ length }, (_, i) => i & 0xff), mask });
+  return { bytes, header: bytes.length - length };
 }
 
-/** A masked client frame with `length` payload bytes, and its header length. */
-function clientFrame(length: number): { bytes: Uint8Array; header: number } {
-  const { bytes: plain, header } = serverFrame(1, length);
-  const bytes = new Uint8Array(plain.length + 4);
-  bytes.set(plain.subarray(0, header));
-  bytes[1]! |= 0x80;
-  bytes.set([1, 2, 3, 4], header);
-  bytes.set(plain.subarray(header), header + 4);
-  return { bytes, header: header + 4 };
-}
+/** An unmasked server frame. */
+const serverFrame = (opcode: number, length: number) => framed(opcode, length);
+
+/** A masked client text frame. */
+const clientFrame = (length: number) => framed(OP.text, length, Uint8Array.of(1, 2, 3, 4));
 
 /** The stream: an HTTP head, then frames; and the absolute ranges of their headers. */
 function stream(head: string, frames: Array<{ bytes: Uint8Array; header: number }>): { bytes: Uint8Array; headers: HeaderRange[] } {
