@@ -14,6 +14,7 @@ import { HandshakeError } from '../../../codec/websocket/index.js';
 import { TIMER_NAMES, type TimerName } from '../../../machines/timers.js';
 import { OP, parseClientFrames, parseUpgradeRequest, readClose, requestKey, upgradeProblem, upgradeResponse } from '../../helpers/ws-wire.js';
 import { concat } from '../../helpers/bytes.js';
+import { randomBytes, seededRandom } from '../../helpers/seeded-random.js';
 import { arrayBuffers, mib } from './memory.js';
 import { checkTypedError } from './outcome.js';
 
@@ -113,7 +114,8 @@ export class EngineHarness {
   private conn: Connection | null = null;
   private state = 'idle';
   private clock = 1_000;
-  private seedState: number;
+  /** Masks and keys come from the run's seed, so a run replays exactly. */
+  private readonly random: () => number;
   private taken: (EngineEffect | typeof IDENTIFY_MARK)[] = [];
   /** Ids of `send()` calls with no `sent` / `send.failed` effect yet. */
   private readonly unanswered = new Set<number>();
@@ -122,7 +124,7 @@ export class EngineHarness {
   readonly statesSeen = new Set<string>();
 
   constructor(private readonly options: HarnessOptions, seed: number) {
-    this.seedState = seed >>> 0 || 1;
+    this.random = seededRandom(seed);
     const engineOptions: GatewayEngineOptions = {
       url: 'ws://127.0.0.1:9/',
       encoding: options.encoding,
@@ -141,22 +143,12 @@ export class EngineHarness {
       seed,
       now: () => this.clock,
       random: (bytes) => {
-        for (let i = 0; i < bytes.length; i++) bytes[i] = this.nextByte();
+        bytes.set(randomBytes(bytes.length, this.random));
         return bytes;
       },
     };
     this.engine = new GatewayEngine(engineOptions);
     this.check(this.engine.takeEffects());
-  }
-
-  private nextByte(): number {
-    // xorshift32: masks and keys from the run's seed, so a run replays exactly.
-    let x = this.seedState;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.seedState = x >>> 0;
-    return this.seedState & 0xff;
   }
 
   /** Starts the first connection. */
