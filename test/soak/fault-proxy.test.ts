@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
+import { concat } from '../helpers/bytes.js';
 import { frame, OP } from '../helpers/ws-wire.js';
 import { FaultProxy } from './fault-proxy.js';
 import { FrameBoundaryTracker, type HeaderRange } from './frame-boundaries.js';
@@ -26,16 +27,14 @@ const clientFrame = (length: number) => framed(OP.text, length, Uint8Array.of(1,
 
 /** The stream: an HTTP head, then frames; and the absolute ranges of their headers. */
 function stream(head: string, frames: Array<{ bytes: Uint8Array; header: number }>): { bytes: Uint8Array; headers: HeaderRange[] } {
-  const parts = [new TextEncoder().encode(head), ...frames.map((f) => f.bytes)];
-  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  const headBytes = new TextEncoder().encode(head);
   const headers: HeaderRange[] = [];
-  let at = 0;
-  parts.forEach((part, index) => {
-    bytes.set(part, at);
-    if (index > 0) headers.push({ start: at, end: at + frames[index - 1]!.header });
-    at += part.length;
-  });
-  return { bytes, headers };
+  let at = headBytes.length;
+  for (const f of frames) {
+    headers.push({ start: at, end: at + f.header });
+    at += f.bytes.length;
+  }
+  return { bytes: concat([headBytes, ...frames.map((f) => f.bytes)]), headers };
 }
 
 /** Feeds `bytes` cut at `cuts`; returns the header bytes found, as absolute offsets. */
