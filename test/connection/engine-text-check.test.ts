@@ -7,7 +7,8 @@ import { GatewayEngine } from '../../adapters/sans-io/gateway-engine.js';
 import type { EngineEffect } from '../../adapters/sans-io/effects.js';
 import { WebSocketProtocolError } from '../../codec/websocket/errors.js';
 import { concat } from '../helpers/bytes.js';
-import { closeBody, frame, OP, parseClientFrames, readClose, requestKey, upgradeResponse } from '../helpers/ws-wire.js';
+import { openWebSocket, writtenFrames } from '../helpers/engine-wire.js';
+import { closeBody, frame, OP, readClose } from '../helpers/ws-wire.js';
 
 const json = (value: unknown) => JSON.stringify(value);
 const HELLO = frame({ opcode: OP.text, payload: json({ op: 10, d: { heartbeat_interval: 41250 }, s: null, t: null }) });
@@ -27,10 +28,7 @@ function readyEngine(compress: 'zlib-stream' | null = null): GatewayEngine {
     now: () => 0,
     random: (bytes) => bytes.fill(9),
   });
-  engine.connect();
-  engine.transportConnected();
-  const request = engine.takeEffects().find((e) => e.type === 'transport.write') as { bytes: Uint8Array };
-  engine.receive(upgradeResponse(requestKey(request.bytes)));
+  openWebSocket(engine);
   if (compress === null) {
     engine.receive(concat([HELLO, READY]));
     engine.takeEffects();
@@ -39,10 +37,6 @@ function readyEngine(compress: 'zlib-stream' | null = null): GatewayEngine {
   return engine;
 }
 
-function written(effects: EngineEffect[]) {
-  const bytes = concat(effects.flatMap((e) => (e.type === 'transport.write' ? [e.bytes] : [])));
-  return parseClientFrames(bytes).frames;
-}
 
 describe('uncompressed JSON: text frames checked by the JSON decoder', () => {
   it('bad text fails the WebSocket with 1007 WS_INVALID_UTF8, and nothing after it is read or answered', () => {
@@ -50,7 +44,7 @@ describe('uncompressed JSON: text frames checked by the JSON decoder', () => {
     engine.receive(concat([MESSAGE, BAD_TEXT, PING, MESSAGE]));
     const effects = engine.takeEffects();
     expect(effects.filter((e) => e.type === 'dispatch').map((e) => (e as { payload: { s: number } }).payload.s)).toEqual([2]);
-    const frames = written(effects);
+    const frames = writtenFrames(effects);
     // One close frame back, and no pong for the ping after the bad message.
     expect(frames.map((f) => f.opcode)).toEqual([OP.close]);
     expect(readClose(frames[0]!.payload)).toEqual({ code: 1007, reason: REASON });
@@ -80,13 +74,13 @@ describe('uncompressed JSON: text frames checked by the JSON decoder', () => {
     const engine = readyEngine();
     engine.receive(frame({ opcode: OP.text, payload: 'not json' }));
     const effects = engine.takeEffects();
-    expect(readClose(written(effects)[0]!.payload)).toEqual({ code: 1007, reason: 'PAYLOAD_INVALID_JSON' });
+    expect(readClose(writtenFrames(effects)[0]!.payload)).toEqual({ code: 1007, reason: 'PAYLOAD_INVALID_JSON' });
   });
 
   it("a bad payload and the server's close in one read: one close frame back (1007), the server's close is never read", () => {
     const engine = readyEngine();
     engine.receive(concat([frame({ opcode: OP.text, payload: 'not json' }), frame({ opcode: OP.close, payload: closeBody(1000) })]));
-    const frames = written(engine.takeEffects());
+    const frames = writtenFrames(engine.takeEffects());
     expect(frames.map((f) => [f.opcode, readClose(f.payload).code])).toEqual([[OP.close, 1007]]);
   });
 });

@@ -10,7 +10,8 @@ import { InvalidOptionError } from '../../adapters/sans-io/errors.js';
 import { GatewayEngine, type GatewayEngineOptions } from '../../adapters/sans-io/gateway-engine.js';
 import { EtfDecodeError, PayloadDecodeError } from '../../codec/encoding/errors.js';
 import { concat } from '../helpers/bytes.js';
-import { frame, OP, parseClientFrames, readClose, requestKey, upgradeResponse } from '../helpers/ws-wire.js';
+import { openWebSocket, writtenFrames } from '../helpers/engine-wire.js';
+import { frame, OP, readClose } from '../helpers/ws-wire.js';
 
 type Encoding = 'json' | 'etf';
 type Compress = 'zlib-stream' | null;
@@ -74,10 +75,7 @@ async function readyEngine(encoding: Encoding, compress: Compress, options: Part
     ...options,
   });
   const server = new Server(encoding, compress);
-  engine.connect();
-  engine.transportConnected();
-  const request = engine.takeEffects().find((e) => e.type === 'transport.write') as { bytes: Uint8Array };
-  engine.receive(upgradeResponse(requestKey(request.bytes)));
+  openWebSocket(engine);
   engine.receive(await server.send(HELLO, READY));
   const effects = engine.takeEffects();
   expect(engine.state).toBe('connected.ready');
@@ -87,7 +85,7 @@ async function readyEngine(encoding: Encoding, compress: Compress, options: Part
 
 const dispatches = (effects: EngineEffect[]) => effects.flatMap((e) => (e.type === 'dispatch' ? [e.payload] : []));
 const sentPayloads = (effects: EngineEffect[], encoding: Encoding) =>
-  parseClientFrames(concat(effects.flatMap((e) => (e.type === 'transport.write' ? [e.bytes] : [])))).frames.map((f) =>
+  writtenFrames(effects).map((f) =>
     encoding === 'json' ? JSON.parse(new TextDecoder().decode(f.payload)) : f.payload,
   );
 
@@ -121,10 +119,7 @@ describe.each(MODES)('wantedDispatches, %s over %s', (encoding, compress) => {
     expect(engine.snapshot.context.sequence).toBe(5);
 
     const resumed = new GatewayEngine({ url: 'ws://127.0.0.1:9/', token: 'token', identify: IDENTIFY, encoding, compress, seed: 1, now: () => 0, snapshot: engine.persist(), wantedDispatches: ['MESSAGE_CREATE'] });
-    resumed.connect();
-    resumed.transportConnected();
-    const request = resumed.takeEffects().find((e) => e.type === 'transport.write') as { bytes: Uint8Array };
-    resumed.receive(upgradeResponse(requestKey(request.bytes)));
+    openWebSocket(resumed);
     resumed.receive(await new Server(encoding, compress).send(HELLO));
     const sent = sentPayloads(resumed.takeEffects(), encoding);
     if (encoding === 'json') expect(sent).toEqual([{ op: 6, d: { token: 'token', session_id: 'sess', seq: 5 } }]);
@@ -195,10 +190,7 @@ describe('wantedDispatches: the rest', () => {
     engine.receive(await server.send(presence(2)));
     engine.takeEffects();
     const resumed = new GatewayEngine({ url: 'ws://127.0.0.1:9/', token: 'token', identify: IDENTIFY, seed: 1, now: () => 0, snapshot: engine.persist(), wantedDispatches: ['MESSAGE_CREATE'] });
-    resumed.connect();
-    resumed.transportConnected();
-    const request = resumed.takeEffects().find((e) => e.type === 'transport.write') as { bytes: Uint8Array };
-    resumed.receive(upgradeResponse(requestKey(request.bytes)));
+    openWebSocket(resumed);
     resumed.receive(await new Server('json', null).send(HELLO, typing(3), message(4), { op: 0, t: 'RESUMED', s: 5, d: {} }, presence(6), message(7)));
     const effects = resumed.takeEffects();
     expect(resumed.state).toBe('connected.ready');

@@ -16,7 +16,8 @@ import { zlibStreamSegments, zstdBlock, zstdFrameHeader } from '../compression/h
 import { concat } from '../helpers/bytes.js';
 import { fixedChunks } from '../helpers/chunks.js';
 import { compressedEtf } from '../helpers/compressed-etf.js';
-import { frame, OP, parseClientFrames, readClose, requestKey, upgradeResponse } from '../helpers/ws-wire.js';
+import { openWebSocket, writtenFrames } from '../helpers/engine-wire.js';
+import { frame, OP, readClose } from '../helpers/ws-wire.js';
 import { arrayBuffers, gc, mib } from './support/memory.js';
 
 const KiB = 1024;
@@ -208,10 +209,7 @@ function openEngine(options: { encoding?: 'json' | 'etf'; compress?: 'zlib-strea
     seed: 1,
     now: () => 0,
   });
-  engine.connect();
-  engine.transportConnected();
-  const request = engine.takeEffects().find((e) => e.type === 'transport.write') as { bytes: Uint8Array };
-  engine.receive(upgradeResponse(requestKey(request.bytes)));
+  openWebSocket(engine);
   expect(engine.state).toBe('connected.waitingForHello');
   engine.takeEffects();
   return engine;
@@ -219,8 +217,7 @@ function openEngine(options: { encoding?: 'json' | 'etf'; compress?: 'zlib-strea
 
 /** What the engine did about a bomb: the close code it wrote, the error, and how it left the transport. */
 function aftermath(effects: EngineEffect[]) {
-  const written = concat(effects.flatMap((e) => (e.type === 'transport.write' ? [e.bytes] : [])));
-  const close = parseClientFrames(written).frames.find((f) => f.opcode === OP.close);
+  const close = writtenFrames(effects).find((f) => f.opcode === OP.close);
   const error = effects.find((e) => e.type === 'error') as { error: Error & { code: string } } | undefined;
   return {
     closeCode: close ? readClose(close.payload).code : null,

@@ -7,15 +7,13 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayEngine } from '../../adapters/sans-io/gateway-engine.js';
-import { closeBody, frame, OP, requestKey, upgradeResponse } from '../helpers/ws-wire.js';
+import { openWebSocket } from '../helpers/engine-wire.js';
+import { closeBody, frame, OP } from '../helpers/ws-wire.js';
 
 /** An engine whose server just closed with 4004 (authentication failed): the machine is `failed`. */
 function failedEngine(runner: 'actor' | 'reducer'): GatewayEngine {
   const engine = new GatewayEngine({ url: 'ws://127.0.0.1:9/', runner, seed: 1, now: () => 0 });
-  engine.connect();
-  engine.transportConnected();
-  const request = engine.takeEffects().find((e) => e.type === 'transport.write') as { bytes: Uint8Array };
-  engine.receive(upgradeResponse(requestKey(request.bytes)));
+  openWebSocket(engine);
   engine.receive(frame({ opcode: OP.close, payload: closeBody(4004) }));
   engine.takeEffects();
   expect(engine.state).toBe('failed');
