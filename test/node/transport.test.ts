@@ -3,7 +3,6 @@
  * untrusted certificate, EOF inside a frame, a half-close, a peer that stops reading while the
  * client writes, the outgoing rate limit, and nothing left running after close.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeGateway, startFakeGateway } from '../../adapters/fake-gateway/index.js';
 import { ClientClosedError, TransportError } from '../../adapters/node/index.js';
@@ -20,6 +19,7 @@ import {
   until,
   untilCaughtUp,
 } from './harness.js';
+import { freePort } from '../helpers/free-port.js';
 import { TcpProxy } from './tcp-proxy.js';
 
 const proxies: TcpProxy[] = [];
@@ -27,14 +27,6 @@ afterEach(async () => {
   await cleanup();
   await Promise.all(proxies.splice(0).map((p) => p.close()));
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('connecting', () => {
   it('connection refused: TRANSPORT_CONNECT_FAILED, retries with backoff, connects once the server is up', async () => {

@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGateway, startFakeGateway } from '../../adapters/fake-gateway/index.js';
+import { freePort } from '../helpers/free-port.js';
 import type { PageConfig, PageHarness, PageReport } from './page-entry.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -231,11 +232,7 @@ describe('the web adapter in headless Chromium', () => {
   });
 
   it('connection refused: TRANSPORT_CONNECT_FAILED, backoff, retries', async () => {
-    // A port nobody listens on: take a free one and give it back.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await freePort();
     const harness = pageHarness(await openPage([]));
     await harness.begin({ url: `ws://127.0.0.1:${port}`, token: TOKEN, encoding: 'json', compress: null });
     const report = await untilPage(harness, (r) => r.errors.length >= 2, 'two failed attempts');
