@@ -7,12 +7,11 @@ import {
   ZlibStreamInflater,
 } from '../../codec/compression/index.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
+import { SYNC_FLUSH_MARKER } from '../helpers/sync-flush.js';
 import { concat, hex } from '../helpers/bytes.js';
 import { BitWriter, gatewayText, thrownCompressionError, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
 
 const encoder = new TextEncoder();
-const MARKER = hex('00 00 ff ff');
-
 
 /** Size of the inflater's output buffer (history + message), read for the memory bound. */
 function outputCapacity(inflater: ZlibStreamInflater): number {
@@ -129,7 +128,7 @@ describe('ZlibStreamInflater on bad data', () => {
   for (const [what, header] of headers) {
     it(`rejects a zlib header with ${what}`, () => {
       expect(((header[0]! << 8) | header[1]!) % 31 === 0).toBe(what !== 'wrong header check bits');
-      const error = thrownCompressionError(() => new ZlibStreamInflater().push(concat([header, hex('00'), MARKER])));
+      const error = thrownCompressionError(() => new ZlibStreamInflater().push(concat([header, hex('00'), SYNC_FLUSH_MARKER])));
       expect(error.code).toBe('ZLIB_BAD_HEADER');
       expect(error.closeCode).toBe(1007);
     });
@@ -209,7 +208,7 @@ describe('ZlibStreamInflater on bad data', () => {
     ],
     [
       'a final block (the peer finished the stream)',
-      concat([ZLIB_HEADER, new Uint8Array(zlib.deflateRawSync(encoder.encode('hello'))), MARKER]),
+      concat([ZLIB_HEADER, new Uint8Array(zlib.deflateRawSync(encoder.encode('hello'))), SYNC_FLUSH_MARKER]),
       'ZLIB_STREAM_ENDED',
     ],
   ];
@@ -248,7 +247,7 @@ describe('ZlibStreamInflater on bad data', () => {
     const [segment] = await zlibStreamSegments([message]);
     const body = segment!.subarray(0, segment!.length - 4);
     for (const cut of [3, 10, 100, 1000, body.length - 1]) {
-      const truncated = concat([body.subarray(0, cut), MARKER]);
+      const truncated = concat([body.subarray(0, cut), SYNC_FLUSH_MARKER]);
       const error = thrownCompressionError(() => new ZlibStreamInflater().push(truncated));
       expect(['ZLIB_TRUNCATED', 'ZLIB_BAD_DATA']).toContain(error.code);
     }
@@ -256,8 +255,8 @@ describe('ZlibStreamInflater on bad data', () => {
 
   it('refuses to continue after an error until reset', async () => {
     const inflater = new ZlibStreamInflater();
-    const first = thrownCompressionError(() => inflater.push(concat([hex('78 9d'), MARKER])));
-    const again = thrownCompressionError(() => inflater.push(concat([ZLIB_HEADER, hex('00'), MARKER])));
+    const first = thrownCompressionError(() => inflater.push(concat([hex('78 9d'), SYNC_FLUSH_MARKER])));
+    const again = thrownCompressionError(() => inflater.push(concat([ZLIB_HEADER, hex('00'), SYNC_FLUSH_MARKER])));
     expect(again.code).toBe('COMPRESSION_CONTEXT_FAILED');
     expect(again.cause).toBe(first);
     inflater.reset();

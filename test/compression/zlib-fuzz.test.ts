@@ -4,10 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CompressionError, ZlibStreamInflater } from '../../codec/compression/index.js';
 import { cutAnywhere } from '../helpers/chunks.js';
 import { randomBytes, seededRandom } from '../helpers/seeded-random.js';
+import { SYNC_FLUSH_MARKER } from '../helpers/sync-flush.js';
 import { concat } from '../helpers/bytes.js';
 import { expectResultsOrCompressionError, gatewayText, ZLIB_HEADER, zlibStreamSegments } from './helpers.js';
-
-const MARKER = new Uint8Array([0, 0, 0xff, 0xff]);
 
 type Mutation = { at: number; kind: 'flip' | 'delete' | 'insert' | 'set'; value: number };
 
@@ -51,7 +50,7 @@ describe('ZlibStreamInflater fuzzed (seeded)', () => {
     fc.assert(
       fc.property(mutationArb, fc.array(fc.nat(), { maxLength: 8 }), fc.boolean(), (mutations, cuts, keepMarker) => {
         let stream = mutate(concat(segments), mutations);
-        if (keepMarker) stream = concat([stream, MARKER]);
+        if (keepMarker) stream = concat([stream, SYNC_FLUSH_MARKER]);
         expectResultsOrCompressionError(new ZlibStreamInflater({ maxMessageSize: 1 << 20 }), cutAnywhere(stream, cuts));
       }),
       { seed: 1234, numRuns: 400 },
@@ -63,7 +62,7 @@ describe('ZlibStreamInflater fuzzed (seeded)', () => {
       fc.property(mutationArb, (mutations) => {
         // Keep the header intact so node:zlib and we agree on the window size.
         const body = mutate(single.subarray(2, single.length - 4), mutations);
-        const stream = concat([ZLIB_HEADER, body, MARKER]);
+        const stream = concat([ZLIB_HEADER, body, SYNC_FLUSH_MARKER]);
         let ours: Uint8Array | null = null;
         try {
           ours = new ZlibStreamInflater().push(stream);
@@ -81,7 +80,7 @@ describe('ZlibStreamInflater fuzzed (seeded)', () => {
   it('answers random deflate bodies with a result or a CompressionError', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (body) => {
-        expectResultsOrCompressionError(new ZlibStreamInflater({ maxMessageSize: 1 << 20 }), [concat([ZLIB_HEADER, body, MARKER])]);
+        expectResultsOrCompressionError(new ZlibStreamInflater({ maxMessageSize: 1 << 20 }), [concat([ZLIB_HEADER, body, SYNC_FLUSH_MARKER])]);
       }),
       { seed: 91011, numRuns: 1000 },
     );

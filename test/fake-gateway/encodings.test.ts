@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEtf } from '../../adapters/fake-gateway/index.js';
 import type { FakeGateway, FakeGatewayOptions } from '../../adapters/fake-gateway/index.js';
+import { endsWithSyncFlush } from '../helpers/sync-flush.js';
 import { loadTestTls } from '../helpers/tls-fixture.js';
 import { useFakeGateways } from './gateway-fixture.js';
 import { TestClient, type TestClientOptions } from './test-client.js';
@@ -12,8 +13,6 @@ async function setup(client: TestClientOptions, options: FakeGatewayOptions = {}
   return { gw, c: await fixture.connect(gw.urlWith({ encoding: client.encoding, compress: client.compress }), client) };
 }
 
-const isSyncFlushEnd = (b: Buffer) => b.length >= 4 && b.subarray(-4).equals(Buffer.from([0, 0, 0xff, 0xff]));
-
 /** What the server meant to send, encoded as JSON text (the `sent` record is pre-compression). */
 const sentJson = (gw: FakeGateway) => gw.current.sent.map((s) => JSON.stringify({ t: s.payload.t ?? null, s: s.payload.s ?? null, op: s.payload.op, d: s.payload.d ?? null }));
 
@@ -24,7 +23,7 @@ describe('fake gateway transport compression', () => {
     await gw.stream({ count: 20 });
     await gw.requestHeartbeat();
     await c.nextOp(1);
-    expect(c.wire.every(isSyncFlushEnd)).toBe(true);
+    expect(c.wire.every(endsWithSyncFlush)).toBe(true);
     expect(c.wire).toHaveLength(gw.current.sent.length);
     expect(c.decodedBytes.map((b) => b.toString())).toEqual(sentJson(gw));
     expect(gw.current.compression).toBe('zlib-stream');
@@ -39,7 +38,7 @@ describe('fake gateway transport compression', () => {
     const payloads = gw.current.sent.length;
     expect(c.wire.length).toBeGreaterThanOrEqual(payloads * 2);
     expect(c.wire.length).toBeLessThanOrEqual(payloads * 3);
-    expect(c.wire.filter(isSyncFlushEnd)).toHaveLength(payloads);
+    expect(c.wire.filter(endsWithSyncFlush)).toHaveLength(payloads);
     expect(c.decodedBytes.map((b) => b.toString())).toEqual(sentJson(gw));
   });
 

@@ -8,6 +8,7 @@ import { Decompress } from 'fzstd';
 import WebSocket from 'ws';
 import { decodeEtf } from '../../adapters/fake-gateway/etf-decoder.js';
 import { encodeEtf } from '../../adapters/fake-gateway/etf-encoder.js';
+import { endsWithSyncFlush } from '../helpers/sync-flush.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary payload fields
 export type Payload = { op: number; d: any; s: number | null; t: string | null };
@@ -17,8 +18,6 @@ export interface TestClientOptions {
   compress?: 'zlib-stream' | 'zstd-stream';
   ca?: string;
 }
-
-const SUFFIX = Buffer.from([0, 0, 0xff, 0xff]);
 
 export class TestClient {
   /** Every WebSocket message as received (before decompression). */
@@ -105,7 +104,7 @@ export class TestClient {
   private async onMessage(data: Buffer): Promise<void> {
     if (this.options.compress === 'zlib-stream') {
       this.zlibBuffer.push(data);
-      if (data.length < 4 || !data.subarray(-4).equals(SUFFIX)) return;
+      if (!endsWithSyncFlush(data)) return;
       const whole = Buffer.concat(this.zlibBuffer);
       this.zlibBuffer = [];
       const out: Buffer[] = [];

@@ -3,6 +3,7 @@ import { Decompress, decompress } from 'fzstd';
 import { describe, expect, it } from 'vitest';
 import { createTransportCompressor, splitMessage } from '../../adapters/fake-gateway/transport-compressor.js';
 import { ZSTD_MAX_BLOCK_SIZE, ZstdRawFrameWriter } from '../../adapters/fake-gateway/zstd-raw-writer.js';
+import { endsWithSyncFlush } from '../helpers/sync-flush.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const payloads = [
@@ -10,10 +11,6 @@ const payloads = [
   '{"t":null,"s":null,"op":11,"d":null}',
   `{"t":"MESSAGE_CREATE","s":2,"op":0,"d":{"content":"${'x'.repeat(5000)}"}}`,
 ];
-
-function endsWithSyncFlush(b: Uint8Array): boolean {
-  return b.length >= 4 && b[b.length - 4] === 0 && b[b.length - 3] === 0 && b[b.length - 2] === 0xff && b[b.length - 1] === 0xff;
-}
 
 describe('zstd raw frame writer', () => {
   it('writes the frame header once, then RAW blocks without the last-block flag', () => {

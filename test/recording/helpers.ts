@@ -11,6 +11,7 @@ import { decodeEtf } from '../../adapters/fake-gateway/etf-decoder.js';
 import { readCassette } from '../../adapters/recording/cassette-reader.js';
 import type { Cassette } from '../../adapters/recording/format.js';
 import { concat } from '../helpers/bytes.js';
+import { endsWithSyncFlush } from '../helpers/sync-flush.js';
 
 /** Where the committed session fixtures live. */
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/sessions', import.meta.url));
@@ -136,8 +137,7 @@ function decodeMessages(messages: Uint8Array[], compress: string | null, encodin
   let inflated = 0;
   for (const message of messages) {
     stream.push(message);
-    const n = message.length;
-    if (n < 4 || message[n - 4] !== 0 || message[n - 3] !== 0 || message[n - 2] !== 0xff || message[n - 1] !== 0xff) continue;
+    if (!endsWithSyncFlush(message)) continue;
     let all: Uint8Array;
     try {
       all = inflateSync(concat(stream), { finishFlush: constants.Z_SYNC_FLUSH });
