@@ -3,6 +3,7 @@
  * parameter. Owns bytes <-> envelope; never compression, framing, or what an opcode means.
  */
 import { decodeEtf } from './etf-decoder.js';
+import { EtfOptionError } from './errors.js';
 import { encodeEtf } from './etf-encoder.js';
 import { scanEtfDispatch } from './etf-scanner.js';
 import { decodeJson, encodeJson } from './json.js';
@@ -67,6 +68,10 @@ export function payloadEncoding(name: 'json' | 'etf', limits: PayloadEncodingLim
   if (name !== 'etf') return jsonEncoding;
   const { maxInflatedSize } = limits;
   if (maxInflatedSize === undefined) return etfEncoding;
+  // Checked once here rather than on every message the connection decodes.
+  if (!Number.isSafeInteger(maxInflatedSize) || maxInflatedSize < 1) {
+    throw new EtfOptionError(`maxInflatedSize must be a positive integer, got ${maxInflatedSize}`);
+  }
   return Object.freeze({
     ...etfEncoding,
     decode(data: Uint8Array): GatewayPayload {

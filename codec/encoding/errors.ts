@@ -110,3 +110,12 @@ export class EtfEncodeError extends DiscordGatewayError {
     super(code, message, options);
   }
 }
+
+/** An option passed to `decodeEtf` is unusable (a bound that is not a positive integer). */
+export class EtfOptionError extends DiscordGatewayError {
+  declare readonly code: 'ETF_INVALID_OPTION';
+
+  constructor(message: string) {
+    super('ETF_INVALID_OPTION', message);
+  }
+}

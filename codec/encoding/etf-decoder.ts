@@ -10,7 +10,7 @@
  * - lists and tuples -> arrays; maps -> plain objects with string keys (`__proto__` is an own key).
  * Every declared length is checked against the bytes present before anything is allocated.
  */
-import { EtfDecodeError } from './errors.js';
+import { EtfDecodeError, EtfOptionError } from './errors.js';
 import { inflateTerm } from './etf-inflate.js';
 import { bigDigitsToValue } from './etf-integers.js';
 import { ETF_TAGS_WITHOUT_JSON_SHAPE } from './etf-tags.js';
@@ -407,7 +407,7 @@ function countCodePoints(text: string): number {
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`decodeEtf: ${name} must be a positive integer, got ${value}`);
+    throw new EtfOptionError(`decodeEtf: ${name} must be a positive integer, got ${value}`);
   }
   return value;
 }

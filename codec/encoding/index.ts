@@ -4,6 +4,7 @@ export {
   EtfDecodeError,
   type EtfDecodeErrorCode,
   EtfEncodeError,
+  EtfOptionError,
   type EtfEncodeErrorCode,
   PayloadDecodeError,
   type PayloadDecodeErrorCode,

@@ -8,6 +8,7 @@ import {
   ETF_DEFAULT_MAX_DEPTH,
   ETF_MAX_BIG_BYTES,
   type EtfDecodeErrorCode,
+  EtfOptionError,
 } from '../../codec/encoding/index.js';
 import { compressedEtf } from '../helpers/compressed-etf.js';
 import { ascii, bytes, expectEtfError, u16, u32 } from './helpers.js';
@@ -150,10 +151,10 @@ describe('depth bomb', () => {
 
   it('refuses options that are not positive integers', () => {
     for (const maxDepth of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(() => decodeEtf(bytes(V, 106), { maxDepth })).toThrow(RangeError);
+      expect(() => decodeEtf(bytes(V, 106), { maxDepth })).toThrow(EtfOptionError);
     }
-    expect(() => decodeEtf(bytes(V, 80, 0, 0, 0, 1, 0), { maxInflatedSize: 0 })).toThrow(RangeError);
-    expect(() => decodeEtf(bytes(V, 106), { maxInflatedSize: -5 })).toThrow(RangeError);
+    expect(() => decodeEtf(bytes(V, 80, 0, 0, 0, 1, 0), { maxInflatedSize: 0 })).toThrow(EtfOptionError);
+    expect(() => decodeEtf(bytes(V, 106), { maxInflatedSize: -5 })).toThrowError(expect.objectContaining({ code: 'ETF_INVALID_OPTION' }));
   });
 });
 
