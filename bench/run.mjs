@@ -4,7 +4,7 @@
 //
 // Environment:
 //   BENCH_QUICK=1        smoke run (~30 s): fewer, shorter samples; writes no RESULTS.md
-//   BENCH_ONLY=etf,json  only these cases (frames, zlib, zstd, json, etf, e2e), e.g. to profile
+//   BENCH_ONLY=etf,json  only these cases (frames, zlib, zstd, json, etf, e2e, replay), e.g. to profile
 //   BENCH_OUT=path       write the report there (default: bench/RESULTS.md in a full run)
 // Exit code: 0 when every output was right (missed targets included), 1 when one of ours was
 // wrong or the harness failed. A peer giving wrong output is reported and left out.
@@ -18,6 +18,7 @@ import { framesCase } from './cases/frames.mjs';
 import { jsonCase } from './cases/json.mjs';
 import { zlibCase } from './cases/zlib.mjs';
 import { zstdCase } from './cases/zstd.mjs';
+import { renderReplayTable, runReplayBench } from './replay.bench.mjs';
 import { buildCorpus, SOCKET_READ } from './corpus/index.mjs';
 import { measure, verify } from './lib/measure.mjs';
 import { loadOurs } from './lib/ours.mjs';
@@ -72,6 +73,13 @@ async function main() {
     measuredCases.push({ ...benchCase, groups });
   }
 
+  // Replay of recorded sessions (issue #5): events per second through the pure reducer.
+  let replaySection = '';
+  if (!only || only.has('replay')) {
+    log('replay: recorded sessions');
+    replaySection = `\n## Replay of recorded sessions\n\nEvery committed cassette and a session of dispatches recorded now from the fake gateway, replayed through \`transition()\` (no socket, no clock); rates per CPU second.\n\n${renderReplayTable(await runReplayBench({ quick }))}\n`;
+  }
+
   const kb = (n) => `${(n / 1e3).toFixed(0)} KB`;
   const info = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -89,7 +97,7 @@ async function main() {
         `${w.zstdJson ? `; zstd-stream ${kb(w.bytes.zstdJson)} (JSON)` : ''}; ${w.wire.zlibJson.reads.length} socket reads of ${SOCKET_READ / 1024} KiB (zlib JSON)`,
     ),
   };
-  const report = render({ info, measuredCases, notes: corpus.flatMap((w) => w.notes) });
+  const report = render({ info, measuredCases, notes: corpus.flatMap((w) => w.notes) }) + replaySection;
   process.stdout.write(`${report}\n`);
   const out = process.env.BENCH_OUT ?? (quick || only ? null : join(benchDir, 'RESULTS.md'));
   if (out) {
