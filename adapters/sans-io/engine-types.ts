@@ -10,6 +10,8 @@ import type { GatewayCommand } from '../../machines/commands.js';
 import type { GatewayInput } from '../../machines/context.js';
 import type { IdentifyData } from '../../machines/events.js';
 import type { TimerName } from '../../machines/timers.js';
+// For the doc links only (a type import: no cycle at run time).
+import type { GatewayEngine } from './gateway-engine.js';
 import type { GatewayEncodingName, TransportCompressionName } from './gateway-url.js';
 
 /** Options of {@link GatewayEngine}. */
