@@ -40,8 +40,9 @@ describe('npm start (the demo)', () => {
       child.stdout.on('data', (chunk) => (stdout += chunk));
       child.stderr.on('data', (chunk) => (stderr += chunk));
       // The child's stdout is not a gateway event, so poll for it.
+      // stdout and stderr are separate pipes: wait for each.
       await vi.waitFor(() => expect(stdout).toContain('"t":"READY"'), { timeout: 15_000, interval: 20 });
-      expect(stderr).toContain('connected.ready');
+      await vi.waitFor(() => expect(stderr).toContain('connected.ready'), { timeout: 5_000, interval: 20 });
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code).toBe(0);
