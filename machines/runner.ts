@@ -76,7 +76,8 @@ export function createReducerRunner(options: RunnerOptions): MachineRunner {
   return {
     start() {
       if (options.snapshot) {
-        snapshot = gatewayMachine.resolveState(gatewayMachine.restoreSnapshot(options.snapshot as never, undefined as never) as never);
+        // The actor scope only serves to revive child actors, and this machine spawns none.
+        snapshot = gatewayMachine.restoreSnapshot(options.snapshot as GatewaySnapshot, undefined as never) as GatewaySnapshot;
         return [];
       }
       const [first, actions] = initialTransition(gatewayMachine, options.input);

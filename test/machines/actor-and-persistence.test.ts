@@ -73,3 +73,27 @@ describe('persistence', () => {
     expect(json).not.toMatch(/token/i);
   });
 });
+
+describe('the reducer runner', () => {
+  it('restores a persisted snapshot and RESUMEs, like the actor does', async () => {
+    const { createActorRunner, createReducerRunner } = await import('../../machines/index.js');
+    const live = createActorRunner({ input });
+    live.start();
+    for (const event of SESSION) live.send(event);
+    const persisted = JSON.parse(JSON.stringify(live.persist()));
+    live.stop();
+
+    const restored = createReducerRunner({ input, snapshot: persisted });
+    expect(restored.start()).toEqual([]);
+    expect(restored.snapshot.context.sessionId).toBe('persisted');
+    const commands = [
+      ...restored.send({ type: 'connect', now: 0 }),
+      ...restored.send({ type: 'socket.opened', now: 1 }),
+      ...restored.send({ type: 'gateway.hello', heartbeatInterval: 41_250, now: 2 }),
+    ];
+    expect(commands.filter((c) => c.type === 'send.payload')).toEqual([
+      { type: 'send.payload', payload: { op: 6, d: { session_id: 'persisted', seq: 3 } }, auth: 'resume' },
+    ]);
+    expect(restored.snapshot.value).toEqual({ connected: 'resuming' });
+  });
+});

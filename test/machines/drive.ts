@@ -2,7 +2,8 @@
  * A test driver for the gateway machine in the reducer style: every step goes through xstate's
  * pure `transition()`, so tests need no clock, no timers and no sockets.
  */
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { initialTransition, type SnapshotFrom, type StateValue, transition } from 'xstate';
+import { stateName } from '../../adapters/sans-io/state-name.js';
 import type { GatewayPayload } from '../../codec/encoding/payload.js';
 import {
   commandsOf,
@@ -99,7 +100,5 @@ export function ofType<T extends GatewayCommand['type']>(commands: readonly Gate
 
 /** A state value as a dotted path. */
 export function dotted(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const [key, child] = Object.entries(value as Record<string, unknown>)[0]!;
-  return `${key}.${dotted(child)}`;
+  return stateName({ value: value as StateValue });
 }
